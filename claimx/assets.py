@@ -1,0 +1,84 @@
+"""Locating and loading the data files under ``models/`` (lexicons, patterns)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Iterator
+
+from spacy.util import registry
+
+
+def models_dir() -> Path:
+    """The ``models`` folder: inside the installed wheel, else the source checkout."""
+    packaged = Path(str(files("claimx"))) / "models"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "models"
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf8") as lines:
+        for line in lines:
+            if line.strip() and not line.lstrip().startswith("//"):
+                yield json.loads(line)
+
+
+@dataclass(frozen=True)
+class CueEntry:
+    """One reporting lemma and how reliably it introduces a claim."""
+
+    lemma: str
+    pos: str  # coarse part of speech the lemma is a cue as: VERB or NOUN
+    precision: float  # share of its occurrences annotated as a cue in the training data
+    count: int  # times annotated as a cue
+    frames: dict[str, float] = field(default_factory=dict)  # content slot -> share
+
+
+@dataclass(frozen=True)
+class CueLexicon:
+    """Reporting verbs and nouns, plus multi-word cue phrases."""
+
+    verbs: dict[str, CueEntry]
+    nouns: dict[str, CueEntry]
+    phrases: tuple[dict[str, Any], ...]
+    min_precision: float
+
+    def verb(self, lemma: str) -> CueEntry | None:
+        entry = self.verbs.get(lemma)
+        if entry is not None and entry.precision >= self.min_precision:
+            return entry
+        return None
+
+    def noun(self, lemma: str) -> CueEntry | None:
+        entry = self.nouns.get(lemma)
+        if entry is not None and entry.precision >= self.min_precision:
+            return entry
+        return None
+
+
+@lru_cache(maxsize=8)
+def _load_cue_lexicon(lang: str, min_precision: float) -> CueLexicon:
+    folder = models_dir() / lang
+    verbs: dict[str, CueEntry] = {}
+    nouns: dict[str, CueEntry] = {}
+    for rec in read_jsonl(folder / "cues.jsonl"):
+        entry = CueEntry(
+            lemma=rec["lemma"],
+            pos=rec["pos"],
+            precision=float(rec["precision"]),
+            count=int(rec["count"]),
+            frames=dict(rec.get("frames", {})),
+        )
+        (verbs if entry.pos == "VERB" else nouns)[entry.lemma] = entry
+    phrases = tuple(read_jsonl(folder / "cue_phrases.jsonl"))
+    return CueLexicon(verbs=verbs, nouns=nouns, phrases=phrases, min_precision=min_precision)
+
+
+@registry.misc("claimx.cue_lexicon.v1")
+def load_cue_lexicon(lang: str = "en", min_precision: float = 0.2) -> CueLexicon:
+    """The cue lexicon shipped in ``models/<lang>/`` (cached: loaded once per process)."""
+    return _load_cue_lexicon(lang, min_precision)

@@ -1,0 +1,3 @@
+"""spaCy components of claimx; importing this package registers their factories."""
+
+from . import attribution, cues, quotes, speakers  # noqa: F401
