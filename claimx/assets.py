@@ -35,7 +35,9 @@ class CueEntry:
     pos: str  # coarse part of speech the lemma is a cue as: VERB or NOUN
     precision: float  # share of its occurrences annotated as a cue in the training data
     count: int  # times annotated as a cue
-    frames: dict[str, float] = field(default_factory=dict)  # content slot -> share
+    # content slot -> {"precision", "count"} of the candidates claimx builds in that slot
+    frames: dict[str, dict[str, float]] = field(default_factory=dict)
+    candidate_precision: float = 0.0  # precision over all candidates, for unseen slots
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ def _load_cue_lexicon(lang: str, min_precision: float) -> CueLexicon:
             precision=float(rec["precision"]),
             count=int(rec["count"]),
             frames=dict(rec.get("frames", {})),
+            candidate_precision=float(rec.get("candidate_precision", rec["precision"])),
         )
         (verbs if entry.pos == "VERB" else nouns)[entry.lemma] = entry
     phrases = tuple(read_jsonl(folder / "cue_phrases.jsonl"))

@@ -107,6 +107,60 @@ def learn(records: Iterable[dict[str, Any]], docs: Iterable[Doc]) -> list[dict[s
     return entries
 
 
+SMOOTHING = 3.0  # pseudo-counts pulling a rare frame towards its lemma's precision
+
+
+def frame_precision(
+    entries: list[dict[str, Any]], records: list[dict[str, Any]], docs: list[Doc]
+) -> None:
+    """Replace each lemma's frames by the precision of the candidates claimx proposes in them.
+
+    The candidates are those the run-time components build (a speaker and a
+    content found), so the figures are the precision of exactly what runs.
+    """
+    from claimx.assets import CueEntry, CueLexicon
+    from claimx.components.attribution import Attributor
+    from claimx.components.cues import CueFinder
+    from claimx.components.quotes import QuoteFinder
+
+    verbs = {
+        e["lemma"]: CueEntry(e["lemma"], e["pos"], e["precision"], e["count"])
+        for e in entries
+        if e["pos"] == "VERB"
+    }
+    lexicon = CueLexicon(verbs=verbs, nouns={}, phrases=(), min_precision=0.0)
+    quotes, cues, attributor = QuoteFinder(), CueFinder(lexicon), Attributor(lexicon)
+    hits: Counter[tuple[str, str]] = Counter()
+    seen: Counter[tuple[str, str]] = Counter()
+    for record, doc in zip(records, docs):
+        gold_cues: set[int] = set()
+        for claim in record["claims"]:
+            gold_cues.update(span_tokens(doc, claim.get("cue")))
+        doc = cues(quotes(doc))
+        for draft in attributor.candidates(doc):
+            lemma = doc[draft.cue_head].lemma_.lower()
+            key = (lemma, draft.slot)
+            seen[key] += 1
+            hits[key] += int(draft.cue_head in gold_cues)
+    by_lemma: dict[str, dict[str, Any]] = {e["lemma"]: e for e in entries if e["pos"] == "VERB"}
+    lemma_seen: Counter[str] = Counter()
+    lemma_hits: Counter[str] = Counter()
+    for (lemma, _), n in seen.items():
+        lemma_seen[lemma] += n
+        lemma_hits[lemma] += hits[(lemma, _)]
+    for lemma, entry in by_lemma.items():
+        prior = lemma_hits[lemma] / lemma_seen[lemma] if lemma_seen[lemma] else entry["precision"]
+        entry["candidate_precision"] = round(prior, 4)
+        entry["frames"] = {
+            slot: {
+                "precision": round((hits[(lem, slot)] + SMOOTHING * prior) / (n + SMOOTHING), 4),
+                "count": n,
+            }
+            for (lem, slot), n in sorted(seen.items(), key=lambda kv: -kv[1])
+            if lem == lemma
+        }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus", type=Path)
@@ -120,7 +174,9 @@ def main() -> None:
         docs: Iterable[Doc] = DocBin().from_disk(args.docs).get_docs(nlp.vocab)
     else:
         docs = nlp.pipe((r["text"] for r in records), batch_size=32)
+    docs = list(docs)
     entries = learn(records, docs)
+    frame_precision(entries, records, docs)
     with args.output.open("w", encoding="utf8") as out:
         out.write(f"// learned by scripts/learn_cues.py from {args.corpus.name}; do not edit by hand\n")
         for entry in entries:

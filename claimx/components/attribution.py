@@ -21,16 +21,40 @@ from ..extensions import register_extensions
 from ..schema import Claim, Content, ContentKind, Cue, TextSpan
 from .cues import SPAN_KEY as CUE_KEY
 from .frames import RELATIVE_PRONOUNS, content_slot, quote_of_tokens, subject_of
+from .quotes import OPEN_ENDED
 from .quotes import SPAN_KEY as QUOTE_KEY
 
-# Dependents of a content clause that belong to another attribution, not to it.
-CHAIN_DEPS = ("advcl", "conj", "parataxis")
+# Dependents of a content clause that belong to another attribution, not to it
+# ("..., warning of ...", "X, he said, Y"); a coordinated verb ("voted for Obama
+# and wrote in Ron Paul") stays part of the content.
+CHAIN_DEPS = ("advcl", "parataxis")
 # Dependents of the cue that make up the attribution clause, never the content.
 ATTRIBUTION_DEPS = (
     "nsubj", "nsubjpass", "aux", "auxpass", "neg", "advmod", "npadvmod", "prt",
     "dative", "agent", "punct", "cc", "mark", "tmod",
 )
 ADDRESSEE_VERBS_SLOTS = ("ccomp", "xcomp", "quote", "none", "mark:for")
+
+
+@dataclass(frozen=True)
+class _DocIndex:
+    """Per-doc lookups shared by every cue: quotes, paragraphs, cue positions."""
+
+    quotes: list[Span]
+    quote_of: list[int]  # token -> quote number, or -1
+    para_of: list[int]  # token -> paragraph number
+    cue_heads: set[int]
+
+    @classmethod
+    def build(cls, doc: Doc) -> "_DocIndex":
+        quotes = list(doc.spans[QUOTE_KEY]) if QUOTE_KEY in doc.spans else []
+        para_of, para = [], 0
+        for tok in doc:
+            if "\n" in tok.text:
+                para += 1
+            para_of.append(para)
+        cues = doc.spans[CUE_KEY] if CUE_KEY in doc.spans else ()
+        return cls(quotes, quote_of_tokens(doc, quotes), para_of, {s.root.i for s in cues})
 
 
 @dataclass
@@ -80,7 +104,7 @@ class Attributor:
         self,
         lexicon: CueLexicon,
         name: str = "claimx_attribution",
-        min_confidence: float = 0.3,
+        min_confidence: float = 0.35,
         max_attribution_gap: int = 2,
     ) -> None:
         self.name = name
@@ -96,8 +120,8 @@ class Attributor:
             return 0.0
         frame = entry.frames.get(slot)
         if isinstance(frame, dict):
-            return float(frame.get("precision", entry.precision))
-        return entry.precision
+            return float(frame["precision"])
+        return entry.candidate_precision
 
     # -- pipeline entry --------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -109,46 +133,38 @@ class Attributor:
         return doc
 
     def attribute(self, doc: Doc) -> list[Claim]:
-        quotes = list(doc.spans[QUOTE_KEY]) if QUOTE_KEY in doc.spans else []
-        quote_of = quote_of_tokens(doc, quotes)
-        cues = list(doc.spans[CUE_KEY]) if CUE_KEY in doc.spans else []
-        drafts = [d for d in self.candidates(doc, quotes, quote_of) if d.confidence >= self.min_confidence]
-        return self._finish(doc, drafts, quotes, quote_of)
+        index = _DocIndex.build(doc)
+        drafts = [d for d in self.candidates(doc, index) if d.confidence >= self.min_confidence]
+        return self._finish(doc, drafts, index)
 
-    def candidates(
-        self, doc: Doc, quotes: list[Span] | None = None, quote_of: list[int] | None = None
-    ) -> list[Draft]:
+    def candidates(self, doc: Doc, index: "_DocIndex | None" = None) -> list[Draft]:
         """Every cue candidate that has a speaker and a content, scored."""
-        if quotes is None:
-            quotes = list(doc.spans[QUOTE_KEY]) if QUOTE_KEY in doc.spans else []
-        if quote_of is None:
-            quote_of = quote_of_tokens(doc, quotes)
-        cues = list(doc.spans[CUE_KEY]) if CUE_KEY in doc.spans else []
-        cue_heads = {span.root.i for span in cues}
+        index = index or _DocIndex.build(doc)
         drafts = []
-        for span in cues:
-            draft = self._draft(doc, span.root, quotes, quote_of, cue_heads)
+        for span in doc.spans[CUE_KEY] if CUE_KEY in doc.spans else ():
+            draft = self._draft(doc, span.root, index)
             if draft is not None:
                 drafts.append(draft)
         return drafts
 
     # -- one cue ---------------------------------------------------------------
-    def _draft(
-        self,
-        doc: Doc,
-        cue: Token,
-        quotes: list[Span],
-        quote_of: list[int],
-        cue_heads: set[int],
-    ) -> Draft | None:
+    def _draft(self, doc: Doc, cue: Token, index: "_DocIndex") -> Draft | None:
+        cue_heads, quote_of = index.cue_heads, index.quote_of
         slot, slot_head = content_slot(cue)
         cue_tokens = [cue.i] + [c.i for c in cue.children if c.dep_ == "prt"]
         if slot == "according":
             return self._according(doc, cue, slot_head)
+        lemma = cue.lemma_.lower()
         if slot_head is not None and (slot in ("xcomp", "mark:for") or slot.startswith("prep:")):
             inner = self._inner_cue(slot_head)
             if inner is not None and inner.i in cue_heads:
-                return None  # "responded by stressing": the inner cue makes the claim
+                # "responded by stressing" vs "called for denying": the more
+                # reliable of the two reporting words makes the claim
+                inner_slot, _ = content_slot(inner)
+                if self.frame_confidence(inner.lemma_.lower(), inner_slot) >= (
+                    self.frame_confidence(lemma, slot)
+                ):
+                    return None
         subject, owner = subject_of(cue)
         if subject is None:
             return None
@@ -156,13 +172,15 @@ class Attributor:
         if subject.lower_ in RELATIVE_PRONOUNS and owner.dep_ == "relcl":
             speaker = doc[subject.i : subject.i + 1]
         content = self._slot_content(cue, slot, slot_head, cue_heads)
+        # a misparse can hang a clause of another paragraph on the cue
+        content = {i for i in content if index.para_of[i] == index.para_of[cue.i]}
         if slot.startswith("prep:") and slot_head is not None:
             cue_tokens.append(slot_head.i)
         if slot == "mark:for" and slot_head is not None:
             cue_tokens += [m.i for m in slot_head.children if m.dep_ == "mark"]
-        cue_tokens += self._outer_cue(cue)
+        cue_tokens += self._outer_cue(cue, cue_heads, self)
         attribution = self._attribution_tokens(cue, speaker, content)
-        content, quoted = self._with_quotes(doc, content, attribution, quotes, quote_of)
+        content, quoted = self._with_quotes(doc, content, attribution, index)
         if quoted and slot == "none":
             slot = "quote"
         confidence = self.frame_confidence(cue.lemma_.lower(), slot)
@@ -221,11 +239,12 @@ class Attributor:
         return None
 
     @staticmethod
-    def _outer_cue(cue: Token) -> list[int]:
-        """Words of a governing verb that frame this cue ("responded by stressing")."""
+    def _outer_cue(cue: Token, cue_heads: set[int], scorer: "Attributor") -> list[int]:
+        """Words of a governing reporting verb that frame this cue ("responded by stressing")."""
         if cue.dep_ == "pcomp" and cue.head.dep_ == "prep" and cue.head.head.pos_ == "VERB":
-            prep = cue.head
-            return list(range(prep.head.i, cue.i)) if prep.head.i < cue.i else []
+            outer = cue.head.head
+            if outer.i in cue_heads and outer.i < cue.i:
+                return list(range(outer.i, cue.i))
         return []
 
     def _slot_content(
@@ -235,11 +254,7 @@ class Attributor:
             return set()
         if slot.startswith("^"):
             return _subtree_without(head, [cue])
-        chains = [
-            t
-            for t in head.subtree
-            if t is not head and t.dep_ in CHAIN_DEPS and t.i in cue_heads
-        ]
+        chains = [t for t in head.subtree if t is not head and _is_chain(t, cue_heads)]
         if slot.startswith("prep:"):
             tokens: set[int] = set()
             for child in head.children:
@@ -249,6 +264,13 @@ class Attributor:
         tokens = _subtree_without(head, chains)
         if slot == "mark:for":
             tokens -= {m.i for m in head.children if m.dep_ == "mark"}
+        if slot == "dobj" and self.lexicon.nouns.get(head.lemma_.lower()) is not None:
+            # "reiterated his claim that ...": the noun's clause is what was said
+            for child in head.children:
+                if child.dep_ in ("acl", "ccomp") and any(
+                    m.dep_ == "mark" and m.lower_ == "that" for m in child.children
+                ):
+                    return _subtree_without(child, chains)
         if slot == "dobj":
             # "compared the US and China to two ships": complements right of the object
             for child in cue.children:
@@ -273,14 +295,14 @@ class Attributor:
         return tokens
 
     def _with_quotes(
-        self,
-        doc: Doc,
-        content: set[int],
-        attribution: set[int],
-        quotes: list[Span],
-        quote_of: list[int],
+        self, doc: Doc, content: set[int], attribution: set[int], index: "_DocIndex"
     ) -> tuple[set[int], bool]:
-        """Widen content to the quotations it touches or that sit beside the attribution."""
+        """Widen content to the quotations it touches or that sit beside the attribution.
+
+        A quote left open at the end of its paragraph goes on in the next one
+        when that paragraph opens with a quote (news convention), so those join.
+        """
+        quotes, quote_of = index.quotes, index.quote_of
         content = set(content)
         touched = {quote_of[i] for i in content if quote_of[i] >= 0}
         a_start, a_end = min(attribution), max(attribution)
@@ -292,9 +314,17 @@ class Attributor:
                 touched.add(after)
         elif after is not None and (not content or after in touched or min(content) > a_end):
             touched.add(after)
-        for n in touched:
-            quote = quotes[n]
-            content |= set(range(quote.start, quote.end))
+        for n in sorted(touched):
+            while True:
+                quote = quotes[n]
+                content |= set(range(quote.start, quote.end))
+                if quote.label_ != OPEN_ENDED or n + 1 >= len(quotes):
+                    break
+                following = quotes[n + 1]
+                gap = doc[quote.end : following.start]
+                if not all(t.is_space for t in gap) or index.para_of[following.start] == index.para_of[quote.start]:
+                    break
+                n += 1
         return content, bool(touched)
 
     def _quote_ending_at(self, doc: Doc, start: int, quote_of: list[int]) -> int | None:
@@ -320,15 +350,13 @@ class Attributor:
         return quote_of[i] if i < len(doc) and quote_of[i] >= 0 else None
 
     # -- output ----------------------------------------------------------------
-    def _finish(
-        self, doc: Doc, drafts: list[Draft], quotes: list[Span], quote_of: list[int]
-    ) -> list[Claim]:
+    def _finish(self, doc: Doc, drafts: list[Draft], index: "_DocIndex") -> list[Claim]:
         best: dict[tuple[int, ...], Draft] = {}
         for draft in drafts:
             key = tuple(draft.content)
             if key not in best or draft.confidence > best[key].confidence:
                 best[key] = draft
-        claims = [self._claim(doc, d, quote_of) for d in best.values()]
+        claims = [self._claim(doc, d, index.quote_of) for d in best.values()]
         claims = [c for c in claims if c is not None]
         claims.sort(key=lambda c: (c.content.start, c.content.end))
         return claims
@@ -365,6 +393,16 @@ class Attributor:
             addressee=_text_span(draft.addressee),
             confidence=round(draft.confidence, 3),
         )
+
+
+def _is_chain(tok: Token, cue_heads: set[int]) -> bool:
+    """Whether ``tok`` heads an attribution of its own inside another's content."""
+    if tok.i not in cue_heads or tok.dep_ not in CHAIN_DEPS:
+        return False
+    if tok.dep_ == "parataxis":
+        return True
+    before = tok.doc[tok.left_edge.i - 1] if tok.left_edge.i > 0 else None
+    return tok.tag_ == "VBG" or (before is not None and before.text == ",")
 
 
 def _text_span(span: Span | None) -> TextSpan | None:
@@ -409,7 +447,7 @@ QUOTE_MARKS = {'"', "\u201c", "\u201d", "''", "``", "\u00ab", "\u00bb", "\u201e"
 
 
 def _trim(tok: Token, leading: bool) -> bool:
-    if tok.is_space:
+    if tok.is_space or tok.dep_ == "cc":
         return True
     if not tok.is_punct:
         return False
@@ -425,7 +463,7 @@ def _trim(tok: Token, leading: bool) -> bool:
     assigns=["doc._.claims"],
     default_config={
         "lexicon": {"@misc": "claimx.cue_lexicon.v1", "lang": "en"},
-        "min_confidence": 0.3,
+        "min_confidence": 0.35,
         "max_attribution_gap": 2,
     },
 )

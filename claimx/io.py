@@ -1,0 +1,520 @@
+"""Reading articles: text files in any common encoding, JSONL records, directories, stdin.
+
+Everything here turns inputs into :class:`Record` values, lazily and in order.
+A file or line that cannot be read becomes a record with ``error`` set (never an
+exception), so a run over many inputs reports each bad one and goes on. Only the
+input as a whole failing (a single missing file, a directory with nothing to read)
+raises :class:`~claimx.errors.InputError`.
+
+No spaCy here: reading is independent of processing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from functools import partial
+from itertools import chain
+from pathlib import Path
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
+
+from charset_normalizer import from_bytes
+from charset_normalizer.md import mess_ratio
+
+from .errors import InputError
+
+#: Default limit on the characters of one article (``--max-chars``).
+MAX_CHARS = 1_000_000
+#: Name of standard input on the command line and in ids.
+STDIN = "-"
+#: Extensions picked up when walking a directory, and how each is read.
+TEXT_SUFFIXES = (".txt", ".md")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+JSON_SUFFIXES = (".json",)
+DIRECTORY_SUFFIXES = TEXT_SUFFIXES + JSON_SUFFIXES + JSONL_SUFFIXES
+
+# UTF-8 takes at most 4 bytes a character, so a file this much larger than the
+# character limit is too long without reading it.
+_MAX_BYTES_PER_CHAR = 4
+# A JSONL line may escape every character (\uXXXX: 6 bytes), and carry metadata.
+_MAX_JSON_BYTES_PER_CHAR = 6
+_JSONL_META_ALLOWANCE = 1 << 20
+# Share of control characters above which decoded "text" is taken for binary.
+_MAX_CONTROL_SHARE = 0.05
+# cp1252 is by far the commonest non-UTF-8 encoding of English news text, and
+# charset-normalizer often names a sibling (cp1250, mac_roman) for short Latin
+# texts; keep cp1252 unless its reading looks like mojibake.
+_CP1252_MAX_MESS = 0.2
+# Byte-order marks, longest first (the UTF-32 LE mark starts with the UTF-16 LE one).
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+class SourceError(InputError):
+    """An input that cannot be read; ``source`` names it, ``reason`` says why."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Record:
+    """One article to process, or the reason it could not be read (``error``)."""
+
+    id: str
+    text: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    note: str | None = None  # something the user should hear about, e.g. the encoding used
+
+    @classmethod
+    def failed(cls, record_id: str, reason: str, meta: dict[str, Any] | None = None) -> Record:
+        return cls(id=record_id, meta=dict(meta or {}), error=reason)
+
+
+@dataclass
+class Source:
+    """The records of a run, plus whether they are a single plain article.
+
+    ``single`` is decided by the inputs, not by what they contain: one text file
+    (or stdin read as one article) is written as one JSON object, anything else
+    (several files, a directory, JSONL) as an array.
+    """
+
+    records: Iterator[Record]
+    single: bool
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def _too_long(n_chars: int, max_chars: int) -> str:
+    return f"too long: {n_chars:,} characters, the limit is {max_chars:,} (raise it with --max-chars)"
+
+
+def _too_large(n_bytes: int, max_chars: int) -> str:
+    return (
+        f"too long: {n_bytes / 1e6:.1f} MB, more than the limit of {max_chars:,} characters "
+        "(raise it with --max-chars)"
+    )
+
+
+def _looks_binary(text: str) -> bool:
+    if "\x00" in text:
+        return True
+    if not text:
+        return False
+    controls = sum(
+        1 for ch in text if ch not in "\t\n\r\f\v" and unicodedata.category(ch) == "Cc"
+    )
+    return controls / len(text) > _MAX_CONTROL_SHARE
+
+
+def _guess_encoding(data: bytes) -> tuple[str, str] | None:
+    """(encoding, text) for bytes that are not UTF-8, or None if they are not text."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if mess_ratio(text, 1.0) <= _CP1252_MAX_MESS:
+            return "cp1252", text
+    best = from_bytes(data).best()
+    if best is None:
+        return None
+    return best.encoding, str(best)
+
+
+def decode_bytes(data: bytes, name: str) -> tuple[str, str | None]:
+    """Decode the bytes of a text file: UTF-8 first, else the likeliest common encoding.
+
+    Returns ``(text, note)``; ``note`` says which encoding was used when it was not
+    UTF-8. Raises ``SourceError`` for binary data.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError:
+                break  # a stray mark: judge the bytes as they are
+            if _looks_binary(text):
+                raise SourceError(name, "binary file, not text")
+            note = None if encoding == "utf-8" else f"{name}: not UTF-8, decoded as {encoding}"
+            return text, note
+    if b"\x00" in data:
+        raise SourceError(name, "binary file, not text")
+    note = None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        guess = _guess_encoding(data)
+        if guess is None:
+            raise SourceError(name, "binary file, not text") from None
+        encoding, text = guess
+        note = f"{name}: not UTF-8, decoded as {encoding}"
+    if _looks_binary(text):
+        raise SourceError(name, "binary file, not text")
+    return text, note
+
+
+def _checked_text(text: str, name: str, max_chars: int) -> str:
+    if not text.strip():
+        raise SourceError(name, "empty file" if not text else "only whitespace, no text")
+    if len(text) > max_chars:
+        raise SourceError(name, _too_long(len(text), max_chars))
+    return text
+
+
+def read_text_file(path: str | Path, max_chars: int = MAX_CHARS) -> tuple[str, str | None]:
+    """Read one article from a text file; returns ``(text, note)``.
+
+    Raises ``SourceError`` (an ``InputError``) if the file is missing, binary,
+    empty, or longer than ``max_chars`` characters.
+    """
+    name = str(path)
+    try:
+        with open(path, "rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            if size > max_chars * _MAX_BYTES_PER_CHAR:
+                raise SourceError(name, _too_large(size, max_chars))
+            data = stream.read(max_chars * _MAX_BYTES_PER_CHAR + 1)
+    except FileNotFoundError:
+        raise SourceError(name, "no such file") from None
+    except IsADirectoryError:
+        raise SourceError(name, "is a directory") from None
+    except PermissionError:
+        raise SourceError(name, "permission denied") from None
+    except OSError as err:
+        raise SourceError(name, f"cannot read: {err.strerror or err}") from None
+    if len(data) > max_chars * _MAX_BYTES_PER_CHAR:  # a pipe or device: no size up front
+        raise SourceError(name, _too_large(len(data), max_chars))
+    text, note = decode_bytes(data, name)
+    return _checked_text(text, name, max_chars), note
+
+
+def read_text_stream(stream: BinaryIO, name: str = STDIN, max_chars: int = MAX_CHARS) -> tuple[str, str | None]:
+    """Read one article from a binary stream (stdin); like :func:`read_text_file`."""
+    limit = max_chars * _MAX_BYTES_PER_CHAR
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise SourceError(name, _too_large(len(data), max_chars))
+    text, note = decode_bytes(data, name)
+    return _checked_text(text, name, max_chars), note
+
+
+# --------------------------------------------------------------------------- records
+
+
+def _record_id(raw: Any, default: str) -> str | None:
+    if raw is None:
+        return default
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+        return None
+    return str(raw)
+
+
+def parse_record(obj: Any, default_id: str, max_chars: int = MAX_CHARS) -> Record:
+    """The record for one parsed JSON value: ``{"id"?, "text", ...}``, the rest kept as meta."""
+    if not isinstance(obj, dict):
+        return Record.failed(default_id, f"not a JSON object but {_json_type(obj)}")
+    record_id = _record_id(obj.get("id"), default_id)
+    if record_id is None:
+        return Record.failed(default_id, "'id' must be a string or a number")
+    nested = obj.get("meta")
+    meta = dict(nested) if isinstance(nested, dict) else {}
+    meta.update((k, v) for k, v in obj.items() if k not in ("id", "text", "meta"))
+    if nested is not None and not isinstance(nested, dict):
+        meta["meta"] = nested
+    text = obj.get("text")
+    if "text" not in obj:
+        return Record.failed(record_id, "no 'text' field", meta)
+    if not isinstance(text, str):
+        return Record.failed(record_id, f"'text' must be a string, not {_json_type(text)}", meta)
+    if not text.strip():
+        return Record.failed(record_id, "'text' is empty", meta)
+    if len(text) > max_chars:
+        return Record.failed(record_id, _too_long(len(text), max_chars), meta)
+    return Record(id=record_id, text=text, meta=meta)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "an array",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)
+
+
+def _bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """Lines of a binary stream, each read with at most ``limit`` bytes held.
+
+    A longer line yields ``None`` and the rest of it is skipped.
+    """
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while True:  # skip the rest of the over-long line
+                rest = stream.readline(1 << 16)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None
+        else:
+            yield line
+
+
+def iter_jsonl(
+    lines: Iterable[bytes | None], name: str, max_chars: int = MAX_CHARS, first_line: int = 1
+) -> Iterator[Record]:
+    """One record per non-blank JSONL line; ids default to ``<name>:<line number>``."""
+    for number, raw in enumerate(lines, start=first_line):
+        default_id = f"{name}:{number}"
+        if raw is None:
+            yield Record.failed(default_id, _too_long_line(max_chars))
+            continue
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
+            continue
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield Record.failed(default_id, "line is not valid UTF-8 (JSONL must be UTF-8)")
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield Record.failed(default_id, f"not valid JSON ({err.msg} at column {err.colno})")
+            continue
+        record = parse_record(obj, default_id, max_chars)
+        if record.error is not None and record.id != default_id:
+            # the record's own id does not say where it is: add the line
+            record = Record.failed(record.id, f"{record.error} (at {default_id})", record.meta)
+        yield record
+
+
+def _too_long_line(max_chars: int) -> str:
+    return (
+        f"line too long: more than {_jsonl_line_limit(max_chars):,} bytes for a limit of "
+        f"{max_chars:,} characters of text (raise it with --max-chars)"
+    )
+
+
+def _jsonl_line_limit(max_chars: int) -> int:
+    return max_chars * _MAX_JSON_BYTES_PER_CHAR + _JSONL_META_ALLOWANCE
+
+
+def iter_jsonl_file(path: str | Path, max_chars: int = MAX_CHARS) -> Iterator[Record]:
+    """Records of a JSONL file, read a line at a time (memory stays bounded)."""
+    name = str(path)
+    try:
+        stream = open(path, "rb")
+    except FileNotFoundError:
+        yield Record.failed(name, "no such file")
+        return
+    except IsADirectoryError:
+        yield Record.failed(name, "is a directory")
+        return
+    except OSError as err:
+        yield Record.failed(name, f"cannot read: {err.strerror or err}")
+        return
+    with stream:
+        if b"\x00" in stream.peek(8192):  # JSON text never holds a NUL byte
+            yield Record.failed(name, "binary file, not text")
+            return
+        yield from iter_jsonl(_bounded_lines(stream, _jsonl_line_limit(max_chars)), name, max_chars)
+
+
+def iter_json_file(path: str | Path, max_chars: int = MAX_CHARS) -> Iterator[Record]:
+    """Records of a ``.json`` file: one object, or an array of objects."""
+    name = str(path)
+    try:
+        # the limit applies to each article's text, checked below; the file may hold many
+        text, _ = read_text_file(path, max_chars=_jsonl_line_limit(max_chars))
+    except SourceError as err:
+        yield Record.failed(name, err.reason)
+        return
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        yield Record.failed(name, f"not valid JSON ({err.msg} at line {err.lineno})")
+        return
+    if isinstance(data, list):
+        if not data:
+            yield Record.failed(name, "an empty JSON array, no articles")
+        for number, item in enumerate(data, start=1):
+            yield parse_record(item, f"{name}:{number}", max_chars)
+    else:
+        yield parse_record(data, name, max_chars)
+
+
+def _text_record(path: str, max_chars: int) -> Record:
+    try:
+        text, note = read_text_file(path, max_chars)
+    except SourceError as err:
+        return Record.failed(path, err.reason)
+    return Record(id=path, text=text, note=note)
+
+
+# --------------------------------------------------------------------------- stdin
+
+
+def _looks_like_jsonl(line: bytes) -> bool:
+    try:
+        obj = json.loads(line.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return isinstance(obj, dict) and "text" in obj
+
+
+def iter_stdin(stream: BinaryIO, jsonl: bool | None = None, max_chars: int = MAX_CHARS) -> Source:
+    """Stdin as one article, or as JSONL when ``jsonl`` is true or it plainly is JSONL.
+
+    ``jsonl=None`` sniffs: JSONL if the first non-blank line is a JSON object
+    with a ``text`` field.
+    """
+    if jsonl:
+        lines = _bounded_lines(stream, _jsonl_line_limit(max_chars))
+        return Source(iter_jsonl(lines, STDIN, max_chars), single=False)
+    head: list[bytes] = []
+    limit = _jsonl_line_limit(max_chars)
+    for line in _bounded_lines(stream, limit):
+        if line is None:  # a huge first line: too long whether JSONL or text
+            reason = _too_long_line(max_chars) if jsonl is None else _too_large(limit, max_chars)
+            return Source(iter([Record.failed(STDIN, reason)]), single=True)
+        head.append(line)
+        if line.strip():
+            break
+    if head and jsonl is None and _looks_like_jsonl(head[-1]):
+        lines = chain(head, _bounded_lines(stream, limit))
+        return Source(iter_jsonl(lines, STDIN, max_chars), single=False)
+
+    def article() -> Iterator[Record]:
+        consumed = b"".join(head)
+        try:
+            rest = max_chars * _MAX_BYTES_PER_CHAR + 1 - len(consumed)
+            data = consumed + (stream.read(rest) if rest > 0 else b"")
+            if len(data) > max_chars * _MAX_BYTES_PER_CHAR:
+                raise SourceError(STDIN, _too_large(len(data), max_chars))
+            text, note = decode_bytes(data, STDIN)
+            text = _checked_text(text, STDIN, max_chars)
+        except SourceError as err:
+            yield Record.failed(STDIN, err.reason if err.reason != "empty file" else "no input")
+            return
+        yield Record(id=STDIN, text=text, note=note)
+
+    return Source(article(), single=True)
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def walk_directory(directory: str) -> list[str]:
+    """Readable files under a directory, recursively: sorted, hidden ones skipped.
+
+    Paths are joined onto ``directory`` as given, so they serve as ids.
+    """
+    found: list[str] = []
+    for root, dirs, files in os.walk(directory):
+        # sorting in place makes os.walk visit sub-folders in order too
+        dirs[:] = sorted(d for d in dirs if not _is_hidden(d))
+        for name in sorted(files):
+            if not _is_hidden(name) and name.lower().endswith(DIRECTORY_SUFFIXES):
+                found.append(os.path.join(root, name))
+    return found
+
+
+def _file_records(path: str, jsonl: bool, max_chars: int) -> Iterator[Record]:
+    suffix = os.path.splitext(path)[1].lower()
+    if jsonl or suffix in JSONL_SUFFIXES:
+        yield from iter_jsonl_file(path, max_chars)
+    elif suffix in JSON_SUFFIXES:
+        yield from iter_json_file(path, max_chars)
+    else:
+        yield _text_record(path, max_chars)
+
+
+def _no_files() -> str:
+    kinds = ", ".join(DIRECTORY_SUFFIXES)
+    return f"nothing to read in this directory (looked for {kinds} files, hidden ones skipped)"
+
+
+def open_inputs(
+    inputs: Sequence[str],
+    jsonl: bool = False,
+    max_chars: int = MAX_CHARS,
+    stdin: BinaryIO | None = None,
+) -> Source:
+    """The records of the command-line inputs: files, directories, or ``-`` for stdin.
+
+    A ``.jsonl`` file (every file with ``jsonl=True``) gives one record per line,
+    a ``.json`` file one per object, a directory every readable file under it, any
+    other file one article. With a single input, a missing path or an empty
+    directory raises ``InputError``; among several, it becomes an error record.
+    """
+    if not inputs:
+        raise InputError("no input given; name a file, a directory, or - for stdin")
+    if list(inputs).count(STDIN) > 1:
+        raise InputError("stdin (-) can be read only once")
+    alone = len(inputs) == 1
+    if alone and inputs[0] == STDIN:
+        if stdin is None:
+            raise InputError("no standard input to read")
+        return iter_stdin(stdin, jsonl=True if jsonl else None, max_chars=max_chars)
+
+    # Directories are listed up front (cheap, and an empty one can fail before any
+    # output); files are opened only when the run reaches them.
+    plan: list[Callable[[], Iterable[Record]]] = []
+    for given in inputs:
+        if given == STDIN:
+            if stdin is None:
+                raise InputError("no standard input to read")
+            plan.append(partial(_stdin_records, stdin, jsonl, max_chars))
+        elif os.path.isdir(given):
+            files = walk_directory(given)
+            if not files:
+                if alone:
+                    raise SourceError(given, _no_files())
+                plan.append(partial(_failed, given, _no_files()))
+            plan.extend(partial(_file_records, path, False, max_chars) for path in files)
+        elif not os.path.exists(given):
+            if alone:
+                raise SourceError(given, "no such file or directory")
+            plan.append(partial(_failed, given, "no such file or directory"))
+        else:
+            plan.append(partial(_file_records, given, jsonl, max_chars))
+
+    single = (
+        alone
+        and not os.path.isdir(inputs[0])
+        and not jsonl
+        and os.path.splitext(inputs[0])[1].lower() not in JSONL_SUFFIXES + JSON_SUFFIXES
+    )
+    return Source(chain.from_iterable(make() for make in plan), single=single)
+
+
+def _failed(record_id: str, reason: str) -> list[Record]:
+    return [Record.failed(record_id, reason)]
+
+
+def _stdin_records(stream: BinaryIO, jsonl: bool, max_chars: int) -> Iterator[Record]:
+    return iter_stdin(stream, jsonl=True if jsonl else None, max_chars=max_chars).records
