@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from rich import box
 from rich.table import Table
 
 from .errors import ClaimxError, InputError
@@ -822,7 +823,11 @@ def _pct(value: float) -> str:
 
 
 def report_table(scores: JSONDict) -> Table:
-    """A Rich table of a :func:`score` (or :func:`evaluate_file`) result."""
+    """A Rich table of a :func:`score` (or :func:`evaluate_file`) result.
+
+    One row per metric (content exact / partial / tokens, content+speaker, speaker,
+    cue), then one per content kind and, when present, one per speaker mention type.
+    """
     settings = scores.get("settings", {})
     table = Table(
         title=(
@@ -830,77 +835,65 @@ def report_table(scores: JSONDict) -> Table:
             f"{scores['gold_claims']} gold claims, {scores['pred_claims']} predicted"
         ),
         caption=_caption(scores),
+        box=box.SIMPLE_HEAD,
         title_justify="left",
         caption_justify="left",
     )
     table.add_column("metric")
-    for name in ("precision", "recall", "F1", "accuracy"):
+    for name in ("P", "R", "F1", "exact R", "acc."):
         table.add_column(name, justify="right")
-    table.add_column("counts", justify="right")
+    table.add_column("support", justify="right")
 
     content = scores["content"]
-    prf_rows = (
-        ("content exact", content["exact"], ""),
-        (
-            f"content partial ({settings.get('overlap', 'jaccard')} >= "
-            f"{settings.get('threshold', 0.5):g})",
-            content["partial"],
-            "",
-        ),
-        ("content tokens", content["token"], " tokens"),
-        ("content + speaker", scores["content_speaker"], ""),
-    )
-    for label, m, unit in prf_rows:
-        table.add_row(
-            label,
-            _pct(m["precision"]),
-            _pct(m["recall"]),
-            _pct(m["f1"]),
-            "",
-            f"tp {m['tp']} · fp {m['fp']} · fn {m['fn']}{unit}",
-        )
+    for label, m in (
+        ("content exact", content["exact"]),
+        ("content partial", content["partial"]),
+        ("content tokens", content["token"]),
+        ("content+speaker", scores["content_speaker"]),
+    ):
+        support = f"{m['tp']}/{m['tp'] + m['fp']}/{m['tp'] + m['fn']}"
+        table.add_row(label, _pct(m["precision"]), _pct(m["recall"]), _pct(m["f1"]), "", "", support)
     for label, m in (("speaker", scores["speaker"]), ("cue", scores["cue"])):
-        table.add_row(
-            f"{label} (on partial matches)",
-            "",
-            "",
-            "",
-            _pct(m["accuracy"]),
-            f"{m['correct']} / {m['evaluated']}",
-        )
+        table.add_row(label, "", "", "", "", _pct(m["accuracy"]), f"{m['correct']}/{m['evaluated']}")
 
     table.add_section()
+    table.add_row("by kind (partial)")
     for kind, k in scores["by_kind"].items():
         table.add_row(
-            f"kind {kind} (partial; speaker)",
+            f"  {kind}",
             _pct(k["partial_precision"]),
             _pct(k["partial_recall"]),
             _pct(k["partial_f1"]),
+            _pct(k["exact_recall"]),
             _pct(k["speaker_accuracy"]),
-            f"gold {k['gold']} · pred {k['pred']} · exact R {_pct(k['exact_recall'])}",
+            f"{k['gold']}/{k['pred']}",
         )
 
     if "speakers" in scores:
         table.add_section()
-        for mention_type, s in scores["speakers"].items():
+        table.add_row("speaker resolution")
+        for mention_type, r in scores["speakers"].items():
             table.add_row(
-                f"speaker resolution: {mention_type}",
-                "",
-                "",
-                "",
-                _pct(s["accuracy_found"]),
-                f"{s['right']} / {s['found']} found / {s['gold']} · all {_pct(s['accuracy_all'])}",
+                f"  {mention_type}", "", _pct(r["accuracy_all"]), "", "",
+                _pct(r["accuracy_found"]), f"{r['right']}/{r['found']}/{r['gold']}",
             )
     return table
 
 
 def _caption(scores: JSONDict) -> str:
-    notes = [f"offset errors: {scores.get('offset_errors', 0)}"]
+    settings = scores.get("settings", {})
+    notes = [
+        f"partial: {settings.get('overlap', 'jaccard')} >= {settings.get('threshold', 0.5):g}; "
+        "speaker and cue accuracy over partial matches",
+        "support: tp/predicted/gold (tokens for content tokens); by kind: gold/predicted, "
+        "R by gold kind, P by predicted kind, acc. = speaker accuracy",
+    ]
+    if "speakers" in scores:
+        notes.append(
+            "speaker resolution: right/found/gold mentions, R = right/gold, acc. = right/found"
+        )
+    notes.append(f"offset errors: {scores.get('offset_errors', 0)}")
     warnings = {k: v for k, v in scores.get("warnings", {}).items() if v}
     if warnings:
         notes.append("warnings: " + ", ".join(f"{k}={v}" for k, v in warnings.items()))
-    notes.append(
-        "kind rows: recall by gold kind, precision by predicted kind; "
-        "speaker resolution accuracy is over found mentions"
-    )
     return "\n".join(notes)

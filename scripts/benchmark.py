@@ -147,8 +147,8 @@ def benchmark(
             f"claimx {timings['claimx'][-1]:.2f}s"
         )
     results = [
-        _run_record("bare", bare.meta.get("name", "?"), 1, words, timings["bare"]),
-        _run_record("claimx", "claimx", 1, words, timings["claimx"]),
+        _run_record("bare", 1, words, timings["bare"]),
+        _run_record("claimx", 1, words, timings["claimx"]),
     ]
     parallel_error = None
     if n_process > 1:
@@ -163,7 +163,7 @@ def benchmark(
             parallel_error = lines[-1] if lines else repr(err)
             log(f"claimx at {n_process} processes failed: {parallel_error}")
         else:
-            results.append(_run_record("claimx", "claimx", n_process, words, parallel))
+            results.append(_run_record("claimx", n_process, words, parallel))
 
     bare_wps = results[0]["words_per_second"]
     claimx_wps = results[1]["words_per_second"]
@@ -192,13 +192,10 @@ def benchmark(
     return out
 
 
-def _run_record(
-    pipeline: str, label: str, n_process: int, words: int, seconds: list[float]
-) -> dict[str, Any]:
+def _run_record(pipeline: str, n_process: int, words: int, seconds: list[float]) -> dict[str, Any]:
     best = min(seconds)
     return {
         "pipeline": pipeline,
-        "label": label,
         "n_process": n_process,
         "seconds": best,
         "words_per_second": words / best if best else 0.0,

@@ -82,6 +82,19 @@ def _noun_phrase(tok: Token) -> Span:
     return doc[left : right + 1]
 
 
+def _within_paragraph(span: Span, head: Token, para_of: list[int]) -> Span:
+    """Clip a mention to its head's paragraph (a dateline or timestamp is not the speaker)."""
+    para = para_of[head.i]
+    start, end = span.start, span.end
+    while start < head.i and para_of[start] != para:
+        start += 1
+    while end - 1 > head.i and para_of[end - 1] != para:
+        end -= 1
+    while start < head.i and (span.doc[start].is_space or span.doc[start].is_punct):
+        start += 1
+    return span.doc[start:end]
+
+
 def _subtree_without(head: Token, cut: Iterable[Token]) -> set[int]:
     out = {t.i for t in head.subtree}
     for tok in cut:
@@ -171,6 +184,7 @@ class Attributor:
         speaker = _noun_phrase(subject)
         if subject.lower_ in RELATIVE_PRONOUNS and owner.dep_ == "relcl":
             speaker = doc[subject.i : subject.i + 1]
+        speaker = _within_paragraph(speaker, subject, index.para_of)
         content = self._slot_content(cue, slot, slot_head, cue_heads)
         # a misparse can hang a clause of another paragraph on the cue
         content = {i for i in content if index.para_of[i] == index.para_of[cue.i]}
