@@ -46,6 +46,7 @@ class CueLexicon:
 
     verbs: dict[str, CueEntry]
     nouns: dict[str, CueEntry]
+    punctuation: dict[str, CueEntry]  # ":" of headline attributions ("Kasich: ...")
     phrases: tuple[dict[str, Any], ...]
     min_precision: float
 
@@ -67,6 +68,7 @@ def _load_cue_lexicon(lang: str, min_precision: float) -> CueLexicon:
     folder = models_dir() / lang
     verbs: dict[str, CueEntry] = {}
     nouns: dict[str, CueEntry] = {}
+    punctuation: dict[str, CueEntry] = {}
     for rec in read_jsonl(folder / "cues.jsonl"):
         entry = CueEntry(
             lemma=rec["lemma"],
@@ -76,9 +78,15 @@ def _load_cue_lexicon(lang: str, min_precision: float) -> CueLexicon:
             frames=dict(rec.get("frames", {})),
             candidate_precision=float(rec.get("candidate_precision", rec["precision"])),
         )
-        (verbs if entry.pos == "VERB" else nouns)[entry.lemma] = entry
+        {"VERB": verbs, "NOUN": nouns, "PUNCT": punctuation}[entry.pos][entry.lemma] = entry
     phrases = tuple(read_jsonl(folder / "cue_phrases.jsonl"))
-    return CueLexicon(verbs=verbs, nouns=nouns, phrases=phrases, min_precision=min_precision)
+    return CueLexicon(
+        verbs=verbs,
+        nouns=nouns,
+        punctuation=punctuation,
+        phrases=phrases,
+        min_precision=min_precision,
+    )
 
 
 @registry.misc("claimx.cue_lexicon.v1")

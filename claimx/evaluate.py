@@ -836,13 +836,14 @@ def report_table(scores: JSONDict) -> Table:
         ),
         caption=_caption(scores),
         box=box.SIMPLE_HEAD,
+        pad_edge=False,
         title_justify="left",
         caption_justify="left",
     )
-    table.add_column("metric")
+    table.add_column("metric", no_wrap=True)
     for name in ("P", "R", "F1", "exact R", "acc."):
-        table.add_column(name, justify="right")
-    table.add_column("support", justify="right")
+        table.add_column(name, justify="right", no_wrap=True)
+    table.add_column("support", justify="right", no_wrap=True)
 
     content = scores["content"]
     for label, m in (
@@ -852,12 +853,15 @@ def report_table(scores: JSONDict) -> Table:
         ("content+speaker", scores["content_speaker"]),
     ):
         support = f"{m['tp']}/{m['tp'] + m['fp']}/{m['tp'] + m['fn']}"
-        table.add_row(label, _pct(m["precision"]), _pct(m["recall"]), _pct(m["f1"]), "", "", support)
+        table.add_row(
+            label, _pct(m["precision"]), _pct(m["recall"]), _pct(m["f1"]), "", "", support
+        )
     for label, m in (("speaker", scores["speaker"]), ("cue", scores["cue"])):
-        table.add_row(label, "", "", "", "", _pct(m["accuracy"]), f"{m['correct']}/{m['evaluated']}")
+        support = f"{m['correct']}/{m['evaluated']}"
+        table.add_row(label, "", "", "", "", _pct(m["accuracy"]), support)
 
     table.add_section()
-    table.add_row("by kind (partial)")
+    table.add_row("by kind")
     for kind, k in scores["by_kind"].items():
         table.add_row(
             f"  {kind}",
@@ -871,7 +875,7 @@ def report_table(scores: JSONDict) -> Table:
 
     if "speakers" in scores:
         table.add_section()
-        table.add_row("speaker resolution")
+        table.add_row("resolution")
         for mention_type, r in scores["speakers"].items():
             table.add_row(
                 f"  {mention_type}", "", _pct(r["accuracy_all"]), "", "",
@@ -883,15 +887,13 @@ def report_table(scores: JSONDict) -> Table:
 def _caption(scores: JSONDict) -> str:
     settings = scores.get("settings", {})
     notes = [
-        f"partial: {settings.get('overlap', 'jaccard')} >= {settings.get('threshold', 0.5):g}; "
-        "speaker and cue accuracy over partial matches",
-        "support: tp/predicted/gold (tokens for content tokens); by kind: gold/predicted, "
-        "R by gold kind, P by predicted kind, acc. = speaker accuracy",
+        f"partial match: {settings.get('overlap', 'jaccard')} >= "
+        f"{settings.get('threshold', 0.5):g}; speaker, cue: accuracy on partial matches",
+        "support: tp/predicted/gold (content tokens: in tokens)",
+        "by kind: partial P (predicted kind) and R (gold kind), speaker acc.; support gold/pred",
     ]
     if "speakers" in scores:
-        notes.append(
-            "speaker resolution: right/found/gold mentions, R = right/gold, acc. = right/found"
-        )
+        notes.append("resolution of speaker mentions: R = right/gold, acc. = right/found")
     notes.append(f"offset errors: {scores.get('offset_errors', 0)}")
     warnings = {k: v for k, v in scores.get("warnings", {}).items() if v}
     if warnings:

@@ -414,7 +414,7 @@ def iter_stdin(stream: BinaryIO, jsonl: bool | None = None, max_chars: int = MAX
             text, note = decode_bytes(data, STDIN)
             text = _checked_text(text, STDIN, max_chars)
         except SourceError as err:
-            yield Record.failed(STDIN, err.reason if err.reason != "empty file" else "no input")
+            yield Record.failed(STDIN, "nothing on stdin" if err.reason == "empty file" else err.reason)
             return
         yield Record(id=STDIN, text=text, note=note)
 

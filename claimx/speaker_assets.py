@@ -81,6 +81,10 @@ class SpeakerLexicon:
     def honorific(self, word: str) -> Honorific | None:
         return self.honorifics.get(word.lower().rstrip("."))
 
+    def is_seat(self, text: str) -> bool:
+        """A seat of government standing for its country: "Washington", "the Kremlin"."""
+        return _place_key(text) in self.seats
+
     def place(self, text: str) -> Place | None:
         """The place a name, demonym or seat of government stands for ("US." -> the United States)."""
         key = _place_key(text)

@@ -26,7 +26,7 @@ from spacy.tokens import Doc, DocBin, Token
 
 MIN_COUNT = 2  # lemmas annotated fewer times are noise
 MIN_PRECISION = 0.02  # written to the file; the runtime threshold is a config setting
-POS_CLASS = {"VERB": "VERB", "AUX": "VERB", "NOUN": "NOUN", "PROPN": "NOUN"}
+POS_CLASS = {"VERB": "VERB", "AUX": "VERB", "NOUN": "NOUN", "PROPN": "NOUN", "PUNCT": "PUNCT"}
 
 
 def span_tokens(doc: Doc, span: dict[str, Any] | None) -> list[int]:
@@ -90,7 +90,9 @@ def learn(records: Iterable[dict[str, Any]], docs: Iterable[Doc]) -> list[dict[s
     entries = []
     for (lemma, pos), count in cue_counts.items():
         total = max(totals[(lemma, pos)], count)
-        if count < MIN_COUNT or count / total < MIN_PRECISION or not lemma.isalpha():
+        if count < MIN_COUNT or count / total < MIN_PRECISION:
+            continue
+        if not (lemma.isalpha() or (pos == "PUNCT" and lemma == ":")):
             continue
         slots = frames[(lemma, pos)]
         entries.append(
@@ -123,12 +125,20 @@ def frame_precision(
     from claimx.components.cues import CueFinder
     from claimx.components.quotes import QuoteFinder
 
-    verbs = {
-        e["lemma"]: CueEntry(e["lemma"], e["pos"], e["precision"], e["count"])
-        for e in entries
-        if e["pos"] == "VERB"
-    }
-    lexicon = CueLexicon(verbs=verbs, nouns={}, phrases=(), min_precision=0.0)
+    def table(pos: str) -> dict[str, CueEntry]:
+        return {
+            e["lemma"]: CueEntry(e["lemma"], e["pos"], e["precision"], e["count"])
+            for e in entries
+            if e["pos"] == pos
+        }
+
+    lexicon = CueLexicon(
+        verbs=table("VERB"),
+        nouns=table("NOUN"),
+        punctuation=table("PUNCT"),
+        phrases=(),
+        min_precision=0.0,
+    )
     quotes, cues, attributor = QuoteFinder(), CueFinder(lexicon), Attributor(lexicon)
     hits: Counter[tuple[str, str]] = Counter()
     seen: Counter[tuple[str, str]] = Counter()
@@ -142,7 +152,9 @@ def frame_precision(
             key = (lemma, draft.slot)
             seen[key] += 1
             hits[key] += int(draft.cue_head in gold_cues)
-    by_lemma: dict[str, dict[str, Any]] = {e["lemma"]: e for e in entries if e["pos"] == "VERB"}
+    by_lemma: dict[str, dict[str, Any]] = {
+        e["lemma"]: e for e in entries if e["pos"] in ("VERB", "PUNCT")
+    }
     lemma_seen: Counter[str] = Counter()
     lemma_hits: Counter[str] = Counter()
     for (lemma, _), n in seen.items():

@@ -119,7 +119,9 @@ class Attributor:
         name: str = "claimx_attribution",
         min_confidence: float = 0.35,
         max_attribution_gap: int = 2,
+        max_headline_source: int = 5,
     ) -> None:
+        self.max_headline_source = max_headline_source
         self.name = name
         self.lexicon = lexicon
         self.min_confidence = min_confidence
@@ -128,7 +130,7 @@ class Attributor:
 
     # -- scoring ---------------------------------------------------------------
     def frame_confidence(self, lemma: str, slot: str) -> float:
-        entry = self.lexicon.verbs.get(lemma)
+        entry = self.lexicon.verbs.get(lemma) or self.lexicon.punctuation.get(lemma)
         if entry is None:
             return 0.0
         frame = entry.frames.get(slot)
@@ -155,10 +157,41 @@ class Attributor:
         index = index or _DocIndex.build(doc)
         drafts = []
         for span in doc.spans[CUE_KEY] if CUE_KEY in doc.spans else ():
-            draft = self._draft(doc, span.root, index)
+            if span.label_ == ":":
+                draft = self._colon_draft(doc, span.root, index)
+            else:
+                draft = self._draft(doc, span.root, index)
             if draft is not None:
                 drafts.append(draft)
         return drafts
+
+    def _colon_draft(self, doc: Doc, colon: Token, index: "_DocIndex") -> Draft | None:
+        """Headline attribution by colon: "Kasich: ‘We Are Going All The Way.’"."""
+        para = index.para_of[colon.i]
+        start = colon.i
+        while start > 0 and index.para_of[start - 1] == para and not doc[start - 1].is_space:
+            start -= 1
+        end = colon.i + 1
+        while end < len(doc) and index.para_of[end] == para and "\n" not in doc[end].text:
+            end += 1
+        source = [t for t in doc[start : colon.i] if not t.is_punct]
+        content = [t.i for t in doc[colon.i + 1 : end] if not t.is_space]
+        if not source or len(source) > self.max_headline_source:
+            return None
+        if any(t.pos_ in ("VERB", "AUX") for t in source) or source[-1].pos_ != "PROPN":
+            return None
+        if sum(1 for i in content if doc[i].is_alpha) < 3:
+            return None
+        return Draft(
+            cue_head=colon.i,
+            slot="headline",
+            cue_tokens=[colon.i],
+            lemma=":",
+            speaker=doc[source[0].i : source[-1].i + 1],
+            addressee=None,
+            content=content,
+            confidence=self.frame_confidence(":", "headline"),
+        )
 
     # -- one cue ---------------------------------------------------------------
     def _draft(self, doc: Doc, cue: Token, index: "_DocIndex") -> Draft | None:

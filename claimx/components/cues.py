@@ -40,12 +40,16 @@ class CueFinder:
             quoted[quote.start : quote.end] = b"\x01" * len(quote)
         spans: list[Span] = []
         verbs = self.lexicon.verbs
+        punctuation = self.lexicon.punctuation
         for tok in doc:
-            if quoted[tok.i] or tok.pos_ not in VERBAL:
+            if quoted[tok.i]:
                 continue
-            lemma = tok.lemma_.lower()
-            if lemma in verbs:
-                spans.append(Span(doc, tok.i, tok.i + 1, label=lemma))
+            if tok.pos_ in VERBAL:
+                lemma = tok.lemma_.lower()
+                if lemma in verbs:
+                    spans.append(Span(doc, tok.i, tok.i + 1, label=lemma))
+            elif tok.is_punct and tok.text in punctuation:
+                spans.append(Span(doc, tok.i, tok.i + 1, label=tok.text))
         doc.spans[SPAN_KEY] = spans
         return doc
 
