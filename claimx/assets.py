@@ -49,6 +49,13 @@ class CueLexicon:
     punctuation: dict[str, CueEntry]  # ":" of headline attributions ("Kasich: ...")
     phrases: tuple[dict[str, Any], ...]
     min_precision: float
+    slot_precision: dict[str, float] = field(default_factory=dict)  # over all lemmas
+    overall_precision: float = 0.3
+
+    def unseen_frame_precision(self, entry: CueEntry, slot: str) -> float:
+        """Precision of a lemma in a slot it was never seen in: lemma and slot as independent."""
+        slot_rate = self.slot_precision.get(slot, self.overall_precision)
+        return min(0.99, entry.candidate_precision * slot_rate / max(self.overall_precision, 1e-6))
 
     def verb(self, lemma: str) -> CueEntry | None:
         entry = self.verbs.get(lemma)
@@ -80,7 +87,10 @@ def _load_cue_lexicon(lang: str, min_precision: float) -> CueLexicon:
         )
         {"VERB": verbs, "NOUN": nouns, "PUNCT": punctuation}[entry.pos][entry.lemma] = entry
     phrases = tuple(read_jsonl(folder / "cue_phrases.jsonl"))
+    slots = json.loads((folder / "cue_slots.json").read_text(encoding="utf8"))
     return CueLexicon(
+        slot_precision={k: float(v) for k, v in slots["slots"].items()},
+        overall_precision=float(slots["overall"]),
         verbs=verbs,
         nouns=nouns,
         punctuation=punctuation,

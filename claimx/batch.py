@@ -10,8 +10,9 @@ so only the culprit becomes an error record and nothing goes missing.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Iterable, Iterator, Sequence
+from typing import Any, BinaryIO
 
 from spacy.language import Language
 from spacy.tokens import Doc

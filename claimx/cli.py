@@ -14,9 +14,10 @@ import importlib
 import json
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Iterable, Iterator, Optional, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
@@ -25,7 +26,7 @@ from rich.text import Text
 from . import __version__
 from .batch import Result, run
 from .errors import ClaimxError, InputError
-from .io import MAX_CHARS, STDIN, open_inputs
+from .io import MAX_CHARS, STDIN, Record, open_inputs
 from .pipeline import load_pipeline
 from .writers import render_table, write_json, write_jsonl
 
@@ -163,7 +164,10 @@ def claimx_main(
     version: Annotated[
         bool,
         typer.Option(
-            "--version", callback=_version_callback, is_eager=True, help="Show the version and exit."
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Show the version and exit.",
         ),
     ] = False,
 ) -> None:
@@ -184,7 +188,7 @@ _MODEL_HELP = (
         "[bold]Examples[/bold]\n\n"
         "  claimx extract samples/trade_talks.txt\n\n"
         "  claimx extract samples/ --format jsonl -o claims.jsonl\n\n"
-        "  claimx extract corpus.jsonl --format jsonl | jq -c '.claims[] | [.speaker_resolved, .content.text]'\n\n"
+        "  claimx extract corpus.jsonl -f jsonl | jq -c '.claims[].content.text'\n\n"
         "  cat article.txt | claimx extract - --format json\n\n"
         "  claimx extract --jsonl - < records.txt"
     ),
@@ -201,7 +205,7 @@ def extract_cli(
         ),
     ],
     output_format: Annotated[
-        Optional[OutputFormat],
+        OutputFormat | None,
         typer.Option(
             "--format",
             "-f",
@@ -211,18 +215,22 @@ def extract_cli(
         ),
     ] = None,
     output: Annotated[
-        Optional[str],
-        typer.Option("--output", "-o", metavar="FILE", help="Write results to FILE instead of stdout."),
+        str | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write results to FILE instead of stdout."
+        ),
     ] = None,
-    model: Annotated[Optional[str], typer.Option("--model", "-m", metavar="NAME|PATH", help=_MODEL_HELP)] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", metavar="NAME|PATH", help=_MODEL_HELP)
+    ] = None,
     jsonl: Annotated[
         bool,
         typer.Option(
             "--jsonl",
             help=(
-                "Read the named files and stdin as JSONL records ({\"id\", \"text\", ...}) whatever "
+                'Read the named files and stdin as JSONL records ({"id", "text", ...}) whatever '
                 "their name. Without it: by extension, and stdin is JSONL when its first line is a "
-                "JSON object with \"text\"."
+                'JSON object with "text".'
             ),
         ),
     ] = False,
@@ -259,12 +267,18 @@ def extract_cli(
             results = run(nlp, source.records, batch_size=batch_size, n_process=n_process)
             _write(fmt, tally(results), out, single=False)
         if tally.failed:
-            console.print(f"claimx: {tally.failed} of {tally.total} records failed", highlight=False)
+            console.print(
+                f"claimx: {tally.failed} of {tally.total} records failed", highlight=False
+            )
             raise typer.Exit(1)
 
 
 def _extract_single(
-    records: Iterator[Any], fmt: OutputFormat, output: str | None, model: str | None, console: Console
+    records: Iterator[Record],
+    fmt: OutputFormat,
+    output: str | None,
+    model: str | None,
+    console: Console,
 ) -> None:
     """One article: fail before loading the model if it is unreadable, write nothing on error."""
     record = next(records)
@@ -302,7 +316,7 @@ def evaluate_cli(
         ),
     ],
     output_format: Annotated[
-        Optional[ReportFormat],
+        ReportFormat | None,
         typer.Option(
             "--format",
             "-f",
@@ -311,9 +325,11 @@ def evaluate_cli(
             case_sensitive=False,
         ),
     ] = None,
-    model: Annotated[Optional[str], typer.Option("--model", "-m", metavar="NAME|PATH", help=_MODEL_HELP)] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", metavar="NAME|PATH", help=_MODEL_HELP)
+    ] = None,
     output: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             "--output",
             "-o",

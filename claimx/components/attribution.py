@@ -134,9 +134,9 @@ class Attributor:
         if entry is None:
             return 0.0
         frame = entry.frames.get(slot)
-        if isinstance(frame, dict):
+        if frame is not None:
             return float(frame["precision"])
-        return entry.candidate_precision
+        return self.lexicon.unseen_frame_precision(entry, slot)
 
     # -- pipeline entry --------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -163,7 +163,24 @@ class Attributor:
                 draft = self._draft(doc, span.root, index)
             if draft is not None:
                 drafts.append(draft)
+        self._mark_nested(doc, drafts)
         return drafts
+
+    def _mark_nested(self, doc: Doc, drafts: list[Draft]) -> None:
+        """Re-score candidates whose cue sits inside another claim's content.
+
+        "Hegseth told Dong that Washington does not seek conflict": whether the
+        inner "seek" is a claim of its own is a frame with its own learned precision.
+        """
+        contents = [
+            (d.cue_head, set(d.content)) for d in drafts if d.confidence >= self.min_confidence
+        ]
+        for draft in drafts:
+            if any(head != draft.cue_head and draft.cue_head in c for head, c in contents):
+                draft.slot += "+n"
+                draft.confidence = self.frame_confidence(
+                    doc[draft.cue_head].lemma_.lower(), draft.slot
+                )
 
     def _colon_draft(self, doc: Doc, colon: Token, index: "_DocIndex") -> Draft | None:
         """Headline attribution by colon: "Kasich: ‘We Are Going All The Way.’"."""
@@ -211,6 +228,14 @@ class Attributor:
                     self.frame_confidence(lemma, slot)
                 ):
                     return None
+        if slot == "dobj" and slot_head is not None and slot_head.lemma_.lower() in self.lexicon.nouns:
+            clause = _noun_clause(slot_head)
+            if clause is not None:
+                # "raised concerns about ...", "reiterated his claim that ...":
+                # the reporting noun's clause is what was said
+                slot = "dobj:noun"
+                if clause.dep_ == "prep":
+                    cue_tokens += list(range(cue.i + 1, clause.i + 1))
         subject, owner = subject_of(cue)
         if subject is None:
             return None
@@ -228,18 +253,21 @@ class Attributor:
         cue_tokens += self._outer_cue(cue, cue_heads, self)
         attribution = self._attribution_tokens(cue, speaker, content)
         content, quoted = self._with_quotes(doc, content, attribution, index)
-        if quoted and slot == "none":
-            slot = "quote"
-        confidence = self.frame_confidence(cue.lemma_.lower(), slot)
         if quoted:
-            confidence = min(0.99, confidence + 0.15)
+            # a quotation beside the attribution is its own frame: "“...,” he
+            # continued" is reported speech where "tensions ..., and continue" is not
+            slot += "+q"
+        confidence = self.frame_confidence(lemma, slot)
         content = [i for i in content if i not in attribution or quote_of[i] >= 0]
         if not any(doc[i].is_alpha or doc[i].like_num for i in content):
             return None
         addressee = None
         for child in cue.children:
-            if child.dep_ in ("dative", "dobj") and child.i not in content and child.pos_ in (
-                "PROPN", "NOUN", "PRON"
+            if (
+                child.dep_ in ("dative", "dobj")
+                and child.pos_ in ("PROPN", "NOUN", "PRON")
+                and not any(t.i in content for t in child.subtree)
+                and child.lemma_.lower() not in self.lexicon.nouns
             ):
                 addressee = _noun_phrase(child)
                 break
@@ -311,13 +339,14 @@ class Attributor:
         tokens = _subtree_without(head, chains)
         if slot == "mark:for":
             tokens -= {m.i for m in head.children if m.dep_ == "mark"}
-        if slot == "dobj" and self.lexicon.nouns.get(head.lemma_.lower()) is not None:
-            # "reiterated his claim that ...": the noun's clause is what was said
-            for child in head.children:
-                if child.dep_ in ("acl", "ccomp") and any(
-                    m.dep_ == "mark" and m.lower_ == "that" for m in child.children
-                ):
-                    return _subtree_without(child, chains)
+        if slot == "dobj:noun":
+            clause = _noun_clause(head)
+            if clause is not None:
+                if clause.dep_ == "prep":
+                    return set().union(
+                        *(_subtree_without(c, chains) for c in clause.children if c.dep_ in ("pobj", "pcomp"))
+                    )
+                return _subtree_without(clause, chains)
         if slot == "dobj":
             # "compared the US and China to two ships": complements right of the object
             for child in cue.children:
@@ -346,6 +375,8 @@ class Attributor:
     ) -> tuple[set[int], bool]:
         """Widen content to the quotations it touches or that sit beside the attribution.
 
+        Returns the content and whether a quotation sits right beside the attribution.
+
         A quote left open at the end of its paragraph goes on in the next one
         when that paragraph opens with a quote (news convention), so those join.
         """
@@ -355,12 +386,15 @@ class Attributor:
         a_start, a_end = min(attribution), max(attribution)
         before = self._quote_ending_at(doc, a_start, quote_of)
         after = self._quote_starting_at(doc, a_end, quote_of)
+        adjacent = False
         if before is not None and (not content or before in touched or max(content) < a_start):
             touched.add(before)
+            adjacent = True
             if after is not None and after not in touched:
                 touched.add(after)
         elif after is not None and (not content or after in touched or min(content) > a_end):
             touched.add(after)
+            adjacent = True
         for n in sorted(touched):
             while True:
                 quote = quotes[n]
@@ -372,7 +406,7 @@ class Attributor:
                 if not all(t.is_space for t in gap) or index.para_of[following.start] == index.para_of[quote.start]:
                     break
                 n += 1
-        return content, bool(touched)
+        return content, adjacent
 
     def _quote_ending_at(self, doc: Doc, start: int, quote_of: list[int]) -> int | None:
         i = start - 1
@@ -440,6 +474,23 @@ class Attributor:
             addressee=_text_span(draft.addressee),
             confidence=round(draft.confidence, 3),
         )
+
+
+NOUN_CLAUSE_PREPS = ("about", "over", "of", "on", "that", "for", "regarding")
+
+
+def _noun_clause(noun: Token) -> Token | None:
+    """The clause or prepositional phrase a reporting noun introduces, if any."""
+    for child in noun.children:
+        if child.dep_ in ("acl", "ccomp") and any(
+            m.dep_ == "mark" and m.lower_ == "that" for m in child.children
+        ):
+            return child
+        if child.dep_ == "prep" and child.lower_ in NOUN_CLAUSE_PREPS and any(
+            c.dep_ in ("pobj", "pcomp") for c in child.children
+        ):
+            return child
+    return None
 
 
 def _is_chain(tok: Token, cue_heads: set[int]) -> bool:

@@ -39,7 +39,14 @@ def subject_of(verb: Token, max_hops: int = 4) -> tuple[Token | None, Token]:
     """
     current = verb
     for _ in range(max_hops):
+        # the subject of an infinitive ("called for the two sides to maintain")
+        # is not who speaks in a participle hanging off it ("..., while reiterating")
+        infinitive = current is not verb and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in current.children
+        )
         for child in current.children:
+            if infinitive:
+                break
             if child.dep_ in ("nsubj", "csubj") or (
                 child.dep_ == "nsubjpass" and current is not verb
             ):
@@ -78,7 +85,14 @@ def content_slot(cue: Token) -> tuple[str, Token | None]:
     for child in children:
         by_dep.setdefault(child.dep_, child)
     if "ccomp" in by_dep:
-        return "ccomp", by_dep["ccomp"]
+        # "The economy is strong, he said" reads differently from "he said it is"
+        clause = by_dep["ccomp"]
+        if clause.i > cue.i:
+            return "ccomp", clause
+        # "X, he said." ends with the attribution; "X, tensions continue to
+        # simmer ..." goes on, and is mostly a misparsed coordination
+        goes_on = any(c.i > cue.i and c.dep_ in ("xcomp", "dobj", "conj") for c in children)
+        return ("ccomp<+" if goes_on else "ccomp<"), clause
     if "xcomp" in by_dep:
         return "xcomp", by_dep["xcomp"]
     for child in children:
@@ -96,6 +110,9 @@ def content_slot(cue: Token) -> tuple[str, Token | None]:
     for dep in ("attr", "oprd", "acomp"):
         if dep in by_dep:
             return dep, by_dep[dep]
-    if cue.dep_ in ("parataxis", "advcl", "ccomp", "conj", "relcl") and cue.head is not cue:
-        return "^" + cue.dep_, cue.head
+    # a coordinated verb ("tensions re-emerged and continue") never reports its sibling
+    if cue.dep_ in ("parataxis", "advcl", "ccomp", "relcl") and cue.head is not cue:
+        # the subordinator tells "..., as he said" from "..., if their paths diverge"
+        mark = next((c.lower_ for c in children if c.dep_ == "mark"), "")
+        return "^" + cue.dep_ + (":" + mark if mark else ""), cue.head
     return "none", None

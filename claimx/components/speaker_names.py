@@ -64,7 +64,15 @@ def person_name(tokens: list[Token], lex: SpeakerLexicon) -> NameParts | None:
             tokens = tokens[1:]
         else:
             break
+    # Title-case headlines run names into verbs: "Obama Says ...", "Warren Hammers ..."
+    for n, tok in enumerate(tokens):
+        if n and tokens[n - 1].whitespace_ and (tok.tag_.startswith("VB") or tok.is_lower and not tok.is_punct):
+            tokens = tokens[:n]
+            break
+    tokens = strip_possessive(tokens)
     words = _words([t for t in tokens if t.text != ","])
+    if len(words) > 4:
+        return None
     if not words or not any(ch.isalpha() for ch in "".join(words)):
         return None
     # Drop middle initials ("James B. Comey"), keep a leading one ("G.K. Butterfield").
