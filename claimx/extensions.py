@@ -7,9 +7,33 @@ component did not run; an empty tuple means it ran and found nothing.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
+import srsly
 from spacy.tokens import Doc
 
+from .schema import RESULT_TYPES
+
 EXTENSIONS = ("claims", "speakers", "topics", "claimx_error")
+_TAG = "__claimx__"
+
+
+def _encode(obj: Any, chain: Callable[[Any], Any] | None = None) -> Any:
+    """msgpack hook: ``nlp.pipe(n_process>1)`` sends docs back with ``Doc.to_bytes``,
+    which packs ``doc._`` values with msgpack, not pickle."""
+    if type(obj).__name__ in RESULT_TYPES and hasattr(obj, "to_dict"):
+        return {_TAG: type(obj).__name__, "data": obj.to_dict()}
+    return obj if chain is None else chain(obj)
+
+
+def _decode(obj: Any, chain: Callable[[Any], Any] | None = None) -> Any:
+    if isinstance(obj, dict) and _TAG in obj:
+        return RESULT_TYPES[obj[_TAG]].from_dict(obj["data"])
+    return obj if chain is None else chain(obj)
+
+
+srsly.msgpack_encoders.register("claimx", func=_encode)
+srsly.msgpack_decoders.register("claimx", func=_decode)
 
 
 def register_extensions() -> None:

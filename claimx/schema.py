@@ -42,6 +42,10 @@ class TextSpan:
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "start": self.start, "end": self.end}
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TextSpan:
+        return TextSpan(int(data["start"]), int(data["end"]), str(data["text"]))
+
 
 @dataclass(frozen=True)
 class Cue(TextSpan):
@@ -51,6 +55,10 @@ class Cue(TextSpan):
 
     def to_dict(self) -> dict[str, Any]:
         return {**super().to_dict(), "lemma": self.lemma}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Cue:
+        return Cue(int(data["start"]), int(data["end"]), str(data["text"]), str(data.get("lemma", "")))
 
 
 @dataclass(frozen=True)
@@ -64,6 +72,15 @@ class Content(TextSpan):
         if self.fragments:
             out["fragments"] = [f.to_dict() for f in self.fragments]
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Content:
+        return Content(
+            int(data["start"]),
+            int(data["end"]),
+            str(data["text"]),
+            tuple(TextSpan.from_dict(f) for f in data.get("fragments") or ()),
+        )
 
 
 @dataclass(frozen=True)
@@ -93,6 +110,23 @@ class Claim:
             "confidence": round(self.confidence, 3),
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Claim:
+        def span(key: str) -> TextSpan | None:
+            return TextSpan.from_dict(data[key]) if data.get(key) else None
+
+        return Claim(
+            content=Content.from_dict(data["content"]),
+            kind=ContentKind(data["kind"]),
+            cue=Cue.from_dict(data["cue"]) if data.get("cue") else None,
+            speaker=span("speaker"),
+            speaker_resolved=data.get("speaker_resolved"),
+            speaker_id=data.get("speaker_id"),
+            addressee=span("addressee"),
+            addressee_resolved=data.get("addressee_resolved"),
+            confidence=float(data.get("confidence", 0.5)),
+        )
+
 
 @dataclass(frozen=True)
 class Speaker:
@@ -117,6 +151,18 @@ class Speaker:
             "claim_count": self.claim_count,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Speaker:
+        return Speaker(
+            id=str(data["id"]),
+            name=str(data["name"]),
+            type=SpeakerType(data["type"]),
+            mentions=tuple(TextSpan.from_dict(m) for m in data.get("mentions") or ()),
+            title=data.get("title"),
+            affiliation=data.get("affiliation"),
+            claim_count=int(data.get("claim_count", 0)),
+        )
+
 
 @dataclass(frozen=True)
 class Topic:
@@ -125,6 +171,10 @@ class Topic:
 
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "score": round(self.score, 3)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Topic:
+        return Topic(str(data["label"]), float(data["score"]))
 
 
 @dataclass(frozen=True)
@@ -148,6 +198,23 @@ class Article:
         if self.meta:
             out["meta"] = self.meta
         return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        """Read back an article written by :meth:`to_dict` (e.g. a line of claimx JSONL)."""
+        return Article(
+            id=str(data["id"]),
+            claims=tuple(Claim.from_dict(c) for c in data.get("claims") or ()),
+            speakers=tuple(Speaker.from_dict(s) for s in data.get("speakers") or ()),
+            topics=tuple(Topic.from_dict(t) for t in data.get("topics") or ()),
+            meta=dict(data.get("meta") or {}),
+        )
+
+
+#: The result types that travel on ``doc._`` and must survive serialisation.
+RESULT_TYPES: dict[str, Any] = {
+    cls.__name__: cls for cls in (TextSpan, Cue, Content, Claim, Speaker, Topic, Article)
+}
 
 
 def error_record(article_id: str, message: str, meta: dict[str, Any] | None = None) -> dict[str, Any]:
