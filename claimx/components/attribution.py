@@ -236,7 +236,7 @@ class Attributor:
                 slot = "dobj:noun"
                 if clause.dep_ == "prep":
                     cue_tokens += list(range(cue.i + 1, clause.i + 1))
-        subject, owner = subject_of(cue)
+        subject, owner = subject_of(cue, reporting=cue_heads)
         if subject is None:
             return None
         speaker = _noun_phrase(subject)

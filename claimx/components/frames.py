@@ -32,12 +32,24 @@ def quote_of_tokens(doc: Doc, quotes: list[Span]) -> list[int]:
     return owner
 
 
-def subject_of(verb: Token, max_hops: int = 4) -> tuple[Token | None, Token]:
+def subject_of(
+    verb: Token, max_hops: int = 4, reporting: set[int] | frozenset[int] = frozenset()
+) -> tuple[Token | None, Token]:
     """The subject of ``verb``, borrowed from governing verbs when it has none.
 
+    ``reporting`` holds the positions of reporting verbs: a participle that the
+    parser hung inside a reported clause ("denied that it had misled investors,
+    saying ...") belongs to the reporting verb, not to the reported clause.
     Returns the subject (or None) and the verb that owns it.
     """
     current = verb
+    if (
+        verb.tag_ == "VBG"
+        and verb.dep_ == "advcl"
+        and verb.head.dep_ == "ccomp"
+        and verb.head.head.i in reporting
+    ):
+        current = verb.head.head
     for _ in range(max_hops):
         # the subject of an infinitive ("called for the two sides to maintain")
         # is not who speaks in a participle hanging off it ("..., while reiterating")
