@@ -31,8 +31,8 @@ def test_pipeline_doc_extensions_are_plain_and_picklable(nlp: Language) -> None:
 
 def test_pipeline_multiprocess_gives_the_same_claims(nlp: Language) -> None:
     texts = [TEXT, "Police said the suspect was arrested.", "Nothing here."] * 2
-    one = [d._.claims for d in nlp.pipe(texts)]
-    two = [d._.claims for d in nlp.pipe(texts, n_process=2, batch_size=2)]
+    one = [tuple(d._.claims) for d in nlp.pipe(texts)]
+    two = [tuple(d._.claims) for d in nlp.pipe(texts, n_process=2, batch_size=2)]
     assert one == two
 
 
