@@ -251,7 +251,11 @@ class Attributor:
         if slot == "mark:for" and slot_head is not None:
             cue_tokens += [m.i for m in slot_head.children if m.dep_ == "mark"]
         cue_tokens += self._outer_cue(cue, cue_heads, self)
-        attribution = self._attribution_tokens(cue, speaker, content)
+        attribution = {
+            i
+            for i in self._attribution_tokens(cue, speaker, content)
+            if not doc[i].is_space and index.para_of[i] == index.para_of[cue.i]
+        }
         content, quoted = self._with_quotes(doc, content, attribution, index)
         if quoted:
             # a quotation beside the attribution is its own frame: "“...,” he
