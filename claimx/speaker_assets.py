@@ -1,4 +1,4 @@
-"""The lexicons speaker resolution reads: titles, first names, places, organisations, closed-class words.
+"""The lexicons speaker resolution reads: titles, names, places, organisations, function words.
 
 All of it is data under ``models/<lang>/`` (see ``models/en/README_speakers.md``); this module only
 parses it into lookup tables. ``claimx.speaker_lexicon.v1`` is the registered loader the
@@ -40,8 +40,12 @@ class Role:
 
     form: str
     gender: str | None
-    epithet: bool  # generic noun a definite description uses for a salient person ("the businessman")
-    also: tuple[str, ...] = ()  # other role words a description with this noun matches ("lawmaker" -> senator)
+    epithet: (
+        bool  # generic noun a definite description uses for a salient person ("the businessman")
+    )
+    also: tuple[
+        str, ...
+    ] = ()  # other role words a description with this noun matches ("lawmaker" -> senator)
     anonymous: bool = False  # used for unnamed sources ("the source", "an official")
 
 
@@ -49,22 +53,25 @@ class Role:
 class Place:
     name: str  # canonical name, e.g. "the United States"
     short: str  # affiliation form, e.g. "U.S."
+    kind: str = "country"  # country, state or union
 
 
 @dataclass(frozen=True)
 class SpeakerLexicon:
-    """Lookup tables for ``claimx_speakers``. Keys are lower case; dots are stripped from honorifics."""
+    """Lookup tables for ``claimx_speakers``. Keys are lower case, honorifics without dots."""
 
     pronouns: dict[str, Pronoun]
     honorifics: dict[str, Honorific]
     roles: dict[str, Role]
     title_modifiers: frozenset[str]
+    rank_modifiers: frozenset[str]  # "vice", "deputy": a different office from the bare title
+    name_particles: frozenset[str]  # "de", "van": lower-case words inside names
     name_suffixes: frozenset[str]
     quantifiers: frozenset[str]
     definites: frozenset[str]
     connectors: frozenset[str]
     owner_nouns: frozenset[str]
-    document_nouns: frozenset[str]
+    document_nouns: dict[str, str]  # "poll" -> "study", "clip" -> "ad"
     first_names: dict[str, tuple[str, float]]  # name -> (gender, share)
     place_aliases: dict[str, Place]  # "u.s." / "america" -> the United States
     demonyms: dict[str, Place]  # "chinese" -> China
@@ -88,15 +95,14 @@ class SpeakerLexicon:
         return _place_key(text) in self.seats
 
     def place(self, text: str) -> Place | None:
-        """The place a name, demonym or seat of government stands for ("US." -> the United States)."""
+        """The place a name, demonym or seat of government stands for ("US." -> United States)."""
         key = _place_key(text)
         return self.place_aliases.get(key) or self.demonyms.get(key) or self.seats.get(key)
 
 
 def _place_key(text: str) -> str:
     key = text.lower().replace("’", "'").strip()
-    if key.startswith("the "):
-        key = key[4:]
+    key = key.removeprefix("the ")
     return key.rstrip(".") if key.count(".") == 1 else key
 
 
@@ -112,18 +118,24 @@ def _build(records: dict[str, list[dict[str, Any]]]) -> SpeakerLexicon:
     }
     titles = records["titles"]
     honorifics = {
-        r["form"]: Honorific(r["form"], r.get("title"), r.get("gender")) for r in kind(titles, "honorific")
+        r["form"]: Honorific(r["form"], r.get("title"), r.get("gender"))
+        for r in kind(titles, "honorific")
     }
     roles = {
         r["form"]: Role(
-            r["form"], r.get("gender"), bool(r.get("epithet")), tuple(r.get("also", ())), bool(r.get("anonymous"))
-        ) for r in kind(titles, "role")
+            r["form"],
+            r.get("gender"),
+            bool(r.get("epithet")),
+            tuple(r.get("also", ())),
+            bool(r.get("anonymous")),
+        )
+        for r in kind(titles, "role")
     }
     place_aliases: dict[str, Place] = {}
     demonyms: dict[str, Place] = {}
     seats: dict[str, Place] = {}
     for r in records["places"]:
-        place = Place(r["name"], r["short"])
+        place = Place(r["name"], r["short"], r.get("kind", "country"))
         for alias in [r["name"], *r.get("aliases", ())]:
             place_aliases.setdefault(_place_key(alias), place)
         for dem in r.get("demonyms", ()):
@@ -136,12 +148,14 @@ def _build(records: dict[str, list[dict[str, Any]]]) -> SpeakerLexicon:
         honorifics=honorifics,
         roles=roles,
         title_modifiers=frozenset(r["form"] for r in kind(titles, "modifier")),
+        rank_modifiers=frozenset(r["form"] for r in kind(titles, "rank_modifier")),
+        name_particles=frozenset(r["form"] for r in kind(words, "name_particle")),
         name_suffixes=frozenset(r["form"] for r in kind(words, "name_suffix")),
         quantifiers=frozenset(r["form"] for r in kind(words, "quantifier")),
         definites=frozenset(r["form"] for r in kind(words, "definite")),
         connectors=frozenset(r["form"] for r in kind(words, "connector")),
         owner_nouns=frozenset(r["form"] for r in kind(words, "owner_noun")),
-        document_nouns=frozenset(r["form"] for r in kind(words, "document")),
+        document_nouns={r["form"]: r.get("class", "other") for r in kind(words, "document")},
         first_names={r["name"]: (r["gender"], float(r["share"])) for r in records["first_names"]},
         place_aliases=place_aliases,
         demonyms=demonyms,

@@ -20,8 +20,9 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -44,7 +45,9 @@ def gold_claims(record: dict[str, Any]) -> tuple[Claim, ...]:
     out = []
     for c in record["claims"]:
         content = c["content"]
-        fragments = tuple(TextSpan(f["start"], f["end"], f["text"]) for f in content.get("fragments") or ())
+        fragments = tuple(
+            TextSpan(f["start"], f["end"], f["text"]) for f in content.get("fragments") or ()
+        )
         cue = c.get("cue")
         out.append(
             Claim(
@@ -67,7 +70,9 @@ def load_docs(nlp: Language, records: list[dict[str, Any]], cache: Path | None) 
     return list(nlp.pipe((r["text"] for r in records), batch_size=16))
 
 
-def resolve(resolver: SpeakerResolver, docs: Iterable[Doc], records: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], float]:
+def resolve(
+    resolver: SpeakerResolver, docs: Iterable[Doc], records: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], float]:
     preds = []
     elapsed = 0.0
     for doc, record in zip(docs, records):
@@ -87,7 +92,9 @@ def resolve(resolver: SpeakerResolver, docs: Iterable[Doc], records: list[dict[s
     return preds, elapsed
 
 
-def show_errors(gold_path: Path, preds: list[dict[str, Any]], records: list[dict[str, Any]], limit: int) -> None:
+def show_errors(
+    gold_path: Path, preds: list[dict[str, Any]], records: list[dict[str, Any]], limit: int
+) -> None:
     """Print wrong resolutions with the sentence around the mention."""
     sys.path.insert(0, str(gold_path.parent))
     from score_speakers import same  # type: ignore[import-not-found]
@@ -100,7 +107,9 @@ def show_errors(gold_path: Path, preds: list[dict[str, Any]], records: list[dict
         best, overlap = None, 0
         for c in by_id.get(g["id"], []):
             sp = c.get("speaker") or {}
-            o = min(g["speaker_end"], sp.get("end", -1)) - max(g["speaker_start"], sp.get("start", 0))
+            o = min(g["speaker_end"], sp.get("end", -1)) - max(
+                g["speaker_start"], sp.get("start", 0)
+            )
             if o > overlap:
                 best, overlap = c, o
         if best is None:
@@ -112,7 +121,10 @@ def show_errors(gold_path: Path, preds: list[dict[str, Any]], records: list[dict
         text = texts[g["id"]]
         left = text.rfind("\n", 0, max(0, g["speaker_start"] - 250))
         ctx = text[max(left, g["speaker_start"] - 250) : g["speaker_end"] + 80].replace("\n", " / ")
-        print(f"[{g['mention_type']}] {g['speaker_text']!r}: gold={g['resolved']!r} pred={pred!r}  ({g['id'][8:40]})")
+        print(
+            f"[{g['mention_type']}] {g['speaker_text']!r}: gold={g['resolved']!r} pred={pred!r}"
+            f"  ({g['id'][8:40]})"
+        )
         print(f"    ...{ctx}...")
         shown += 1
         if shown >= limit:
@@ -140,22 +152,40 @@ def check_seed(nlp: Language, resolver: SpeakerResolver, seed_gold: Path) -> boo
         if gold.get("addressee_resolved"):
             good = gold["addressee_resolved"] == claim.addressee_resolved
             ok &= good
-            extra = f"  addressee {claim.addressee_resolved!r} (gold {gold['addressee_resolved']!r})"
+            extra = (
+                f"  addressee {claim.addressee_resolved!r} (gold {gold['addressee_resolved']!r})"
+            )
         print(f"  {mark} {gold['speaker']['text']!r:14} -> {got!r:16} (gold {want!r}){extra}")
     print("  speakers:")
     for s in doc._.speakers:
-        print(f"    {s.id} {s.name!r} [{s.type.value}] title={s.title!r} affiliation={s.affiliation!r} claims={s.claim_count} mentions={len(s.mentions)}")
+        print(
+            f"    {s.id} {s.name!r} [{s.type.value}] title={s.title!r} "
+            f"affiliation={s.affiliation!r} claims={s.claim_count} mentions={len(s.mentions)}"
+        )
         for m in s.mentions:
             assert record["text"][m.start : m.end] == m.text, m
     return ok
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--gold", type=Path, default=SHARED / "dev.jsonl", help="annotated JSONL (claims with speakers)")
-    ap.add_argument("--speakers", type=Path, default=SHARED / "dev_speakers.jsonl", help="gold resolutions")
-    ap.add_argument("--cache", type=Path, default=None, help="DocBin of the parsed gold texts, same order")
-    ap.add_argument("--out", type=Path, default=Path("/tmp/claimx_speakers_pred.jsonl"), help="predictions file")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--gold",
+        type=Path,
+        default=SHARED / "dev.jsonl",
+        help="annotated JSONL (claims with speakers)",
+    )
+    ap.add_argument(
+        "--speakers", type=Path, default=SHARED / "dev_speakers.jsonl", help="gold resolutions"
+    )
+    ap.add_argument(
+        "--cache", type=Path, default=None, help="DocBin of the parsed gold texts, same order"
+    )
+    ap.add_argument(
+        "--out", type=Path, default=Path("/tmp/claimx_speakers_pred.jsonl"), help="predictions file"
+    )
     ap.add_argument("--model", default=MODEL)
     ap.add_argument("--show-errors", type=int, default=0, metavar="N")
     ap.add_argument("--seed-gold", type=Path, default=SHARED / "seed_gold.jsonl")
@@ -177,8 +207,11 @@ def main(argv: list[str] | None = None) -> int:
         for p in preds:
             out.write(json.dumps(p, ensure_ascii=False) + "\n")
     words = sum(len(d) for d in docs)
-    print(f"\n{len(docs)} articles, {words} tokens: resolver {elapsed:.2f}s ({words / max(elapsed, 1e-9):,.0f} tokens/s; "
-          f"loading/parsing took {load_time:.1f}s)")
+    print(
+        f"\n{len(docs)} articles, {words} tokens: resolver {elapsed:.2f}s "
+        f"({words / max(elapsed, 1e-9):,.0f} tokens/s; "
+        f"loading/parsing took {load_time:.1f}s)"
+    )
     scorer = args.speakers.parent / "score_speakers.py"
     subprocess.run([sys.executable, str(scorer), str(args.speakers), str(args.out)], check=True)
     if args.show_errors:

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 from ..speaker_assets import SpeakerLexicon
 
 _INITIAL = re.compile(r"^[A-Z]\.?$")
+_INITIALS = re.compile(r"^([A-Z]\.)+$")
 _POSSESSIVE = {"'s", "’s", "'", "’"}
 _AFFILIATION_PREPS = {"of", "for", "at", "with", "from"}
 _ZONE_MAX = 8
@@ -30,6 +31,7 @@ class NameParts:
     core: tuple[str, ...]  # lower case, suffix dropped: what partial matches compare
     gender: str | None = None  # from Mr./Mrs./Ms.
     titles: list[str] = field(default_factory=list)  # from Sen., President, ...
+    last: int = -1  # index of the last token of the name (NER spans can run past it)
 
     @property
     def text(self) -> str:
@@ -60,19 +62,52 @@ def person_name(tokens: list[Token], lex: SpeakerLexicon) -> NameParts | None:
             if hon.title:
                 titles.append(hon.title)
             tokens = tokens[1:]
-        elif first.lower_ in lex.title_modifiers and tokens[1].text[0].isupper() and len(tokens) > 2:
+        elif (
+            first.lower_ in lex.title_modifiers and tokens[1].text[0].isupper() and len(tokens) > 2
+        ):
             tokens = tokens[1:]
         else:
             break
-    # Title-case headlines run names into verbs: "Obama Says ...", "Warren Hammers ..."
+    # NER runs names into the next sentence ("Dong Jun. Hegseth") and, in title-case headlines,
+    # into verbs ("Obama Says ...", "Warren Hammers ...")
     for n, tok in enumerate(tokens):
-        if n and tokens[n - 1].whitespace_ and (tok.tag_.startswith("VB") or tok.is_lower and not tok.is_punct):
+        if n and (tok.is_sent_start or tok.is_punct and tok.text not in ("-", "'", "’", ".")):
+            tokens = tokens[:n]
+            break
+        if n and tok.text == "." and n + 1 < len(tokens):
+            tokens = tokens[:n]
+            break
+        if (
+            n + 1 < len(tokens)
+            and len(tok.text) > 2
+            and tok.text.endswith(".")
+            and not _INITIALS.match(tok.text)
+            and lex.honorific(tok.text) is None
+        ):
+            tokens = tokens[: n + 1]  # "Dong Jun. Hegseth": the tokenizer took "Jun." for June
+            break
+        if (
+            n
+            and tokens[n - 1].whitespace_
+            and (
+                tok.tag_.startswith("VB")
+                or tok.is_lower
+                and not tok.is_punct
+                and tok.text not in lex.name_particles
+            )
+        ):
             tokens = tokens[:n]
             break
     tokens = strip_possessive(tokens)
     words = _words([t for t in tokens if t.text != ","])
-    if len(words) > 4:
+    if len(words) > 4 or not tokens:
         return None
+    if (
+        len(words) > 1
+        and words[-1].endswith(".")
+        and words[-1].lower().rstrip(".") not in lex.name_suffixes
+    ):
+        words[-1] = words[-1].rstrip(".")
     if not words or not any(ch.isalpha() for ch in "".join(words)):
         return None
     # Drop middle initials ("James B. Comey"), keep a leading one ("G.K. Butterfield").
@@ -81,7 +116,7 @@ def person_name(tokens: list[Token], lex: SpeakerLexicon) -> NameParts | None:
     core = [w.lower() for w in words]
     if len(core) > 1 and core[-1].rstrip(".") in lex.name_suffixes:
         core = core[:-1]
-    return NameParts(tuple(words), tuple(core), gender, titles)
+    return NameParts(tuple(words), tuple(core), gender, titles, tokens[-1].i)
 
 
 def _words(tokens: list[Token]) -> list[str]:
@@ -101,7 +136,7 @@ def org_key(text: str) -> str:
     """Comparison key of an organisation or place name: "The F.B.I.'s" -> "fbi"."""
     key = text.replace("’", "'").strip()
     key = re.sub(r"'s?$", "", key)
-    key = re.sub(r"^(the|a|an)\s+", "", key, flags=re.I)
+    key = re.sub(r"^(the|a|an)\s+", "", key, flags=re.IGNORECASE)
     key = key.replace(".", "").replace("&", "and").lower()
     key = re.sub(r"[^a-z0-9 ]+", " ", key)
     return re.sub(r"\s+", " ", key).strip()
@@ -120,15 +155,12 @@ def acronym(text: str) -> str:
 
 
 def clean_org_name(tokens: list[Token]) -> str:
-    """The written name of an organisation mention, possessive dropped, "The" kept."""
+    """The written name of an organisation mention, possessive dropped."""
     tokens = strip_possessive(tokens)
     if not tokens:
         return ""
     doc = tokens[0].doc
-    text = doc[tokens[0].i : tokens[-1].i + 1].text
-    if text.startswith("The ") and tokens[0].is_sent_start:
-        text = "the " + text[4:]
-    return text
+    return doc[tokens[0].i : tokens[-1].i + 1].text
 
 
 @dataclass
@@ -138,7 +170,9 @@ class Description:
     title: str | None = None
     affiliation: str | None = None
     roles: set[str] = field(default_factory=set)  # role nouns: "secretary", "senator", "doctor"
-    modifiers: set[str] = field(default_factory=set)  # other words: "defence", "indiana", "republican"
+    modifiers: set[str] = field(
+        default_factory=set
+    )  # other words: "defence", "indiana", "republican"
     gender: str | None = None  # from a gendered role noun ("spokeswoman")
 
 
@@ -146,9 +180,7 @@ def _is_title_token(tok: Token, lex: SpeakerLexicon) -> bool:
     low = tok.lower_
     if lex.honorific(tok.text) is not None or low in lex.roles or tok.lemma_.lower() in lex.roles:
         return True
-    if low in lex.title_modifiers:
-        return True
-    return False
+    return low in lex.title_modifiers
 
 
 def _zone_left(doc: Doc, start: int, lex: SpeakerLexicon) -> list[Token]:
@@ -159,13 +191,23 @@ def _zone_left(doc: Doc, start: int, lex: SpeakerLexicon) -> list[Token]:
         tok = doc[i]
         if tok.is_space:
             break
-        if tok.text == "." and i > 0 and not doc[i - 1].is_space and lex.place(doc[i - 1].text + ".") is not None:
-            # "US. Defence Secretary": the abbreviation's full stop (spaCy may split a sentence there)
+        if (
+            tok.text == "."
+            and i > 0
+            and not doc[i - 1].is_space
+            and lex.place(doc[i - 1].text + ".") is not None
+        ):
+            # "US. Defence Secretary": the abbreviation's stop (spaCy may end a sentence there)
             zone[:0] = [doc[i - 1], tok]
             i -= 2
             continue
         if tok.is_punct:
-            if tok.text == "." and zone == [] and i > 0 and lex.honorific(doc[i - 1].text + ".") is not None:
+            if (
+                tok.text == "."
+                and zone == []
+                and i > 0
+                and lex.honorific(doc[i - 1].text + ".") is not None
+            ):
                 i -= 1
                 continue
             break
@@ -175,15 +217,26 @@ def _zone_left(doc: Doc, start: int, lex: SpeakerLexicon) -> list[Token]:
             zone.insert(0, tok)
             i -= 1
             continue
-        if tok.text[:1].isupper() and tok.pos_ in ("PROPN", "NOUN", "ADJ") and tok.lower_ not in lex.definites:
+        if (
+            (
+                tok.text[:1].isupper()
+                and tok.pos_ in ("PROPN", "NOUN", "ADJ")
+                and tok.lower_ not in lex.definites
+            )
+            or tok.text[:1].isupper()
+            and _is_title_token(tok, lex)
+        ):
             zone.insert(0, tok)
-        elif tok.text[:1].isupper() and _is_title_token(tok, lex):
-            zone.insert(0, tok)
-        elif tok.is_lower and (_is_title_token(tok, lex) or tok.dep_ in ("compound", "amod")) and tok.pos_ in (
-            "NOUN",
-            "ADJ",
-            "PROPN",
-            "VERB",
+        elif (
+            tok.is_lower
+            and (_is_title_token(tok, lex) or tok.dep_ in ("compound", "amod"))
+            and tok.pos_
+            in (
+                "NOUN",
+                "ADJ",
+                "PROPN",
+                "VERB",
+            )
         ):
             if tok.pos_ == "VERB" and tok.dep_ not in ("amod", "compound"):
                 break
@@ -289,12 +342,14 @@ def _collect_words(tokens: list[Token], lex: SpeakerLexicon, desc: Description) 
 def describe_appositive(
     noun: Token, lex: SpeakerLexicon, desc: Description, ent_index: dict[int, Span]
 ) -> None:
-    """Title and affiliation from an appositive noun phrase: "a doctor", "the chairwoman of the DNC"."""
+    """Title and affiliation from an appositive: "a doctor", "the chairwoman of the DNC"."""
     role = lex.roles.get(noun.lemma_.lower()) or lex.roles.get(noun.lower_)
     if role is None:
         return
-    left = [t for t in noun.lefts if t.dep_ not in ("det", "poss", "punct", "predet", "nummod", "case")]
-    words = sorted([*[t for l in left for t in l.subtree], noun], key=lambda t: t.i)
+    left = [
+        t for t in noun.lefts if t.dep_ not in ("det", "poss", "punct", "predet", "nummod", "case")
+    ]
+    words = sorted([*[t for part in left for t in part.subtree], noun], key=lambda t: t.i)
     words = [t for t in words if t.dep_ not in ("det", "poss", "case", "punct")]
     if desc.title is None and len(words) <= 5:
         desc.title = " ".join(t.text for t in words)
@@ -302,7 +357,13 @@ def describe_appositive(
     for prep in noun.rights:
         if prep.dep_ == "prep" and prep.lower_ in _AFFILIATION_PREPS:
             for pobj in prep.children:
-                if pobj.dep_ == "pobj" and pobj.ent_type_ in ("ORG", "GPE", "NORP", "PERSON", "FAC"):
+                if pobj.dep_ == "pobj" and pobj.ent_type_ in (
+                    "ORG",
+                    "GPE",
+                    "NORP",
+                    "PERSON",
+                    "FAC",
+                ):
                     span = ent_index.get(pobj.i)
                     if span is not None and desc.affiliation is None:
                         desc.affiliation = place_affiliation(clean_org_name(list(span)), lex)
@@ -323,7 +384,11 @@ def describe_person(ent: Span, lex: SpeakerLexicon, ent_index: dict[int, Span]) 
     describe_zone(zone, lex, desc)
     root = ent.root
     for child in root.rights:
-        if child.dep_ == "appos" and child.pos_ in ("NOUN", "PROPN") and child.ent_type_ != "PERSON":
+        if (
+            child.dep_ == "appos"
+            and child.pos_ in ("NOUN", "PROPN")
+            and child.ent_type_ != "PERSON"
+        ):
             describe_appositive(child, lex, desc, ent_index)
         elif child.dep_ == "prep" and child.lower_ in ("of", "from") and desc.affiliation is None:
             for pobj in child.children:
@@ -359,9 +424,9 @@ def _group_affiliation(doc: Doc, start: int, lex: SpeakerLexicon) -> str | None:
         return None
     noun = doc[i]
     for child in noun.lefts:
-        if child.dep_ in ("amod", "compound", "nmod") and child.ent_type_ in ("NORP", "GPE"):
-            if lex.place(child.text) is not None:
-                return place_affiliation(child.text, lex)
+        is_place = child.ent_type_ in ("NORP", "GPE") and lex.place(child.text) is not None
+        if child.dep_ in ("amod", "compound", "nmod") and is_place:
+            return place_affiliation(child.text, lex)
         if child.dep_ in ("compound", "nmod") and child.ent_type_ == "ORG":
             return child.text
     return None

@@ -10,7 +10,7 @@ through the ``claimx.speaker_lexicon.v1`` loader.
 from __future__ import annotations
 
 import dataclasses
-from typing import Sequence
+from collections.abc import Sequence
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -24,15 +24,18 @@ from .coref import ArticleCoref, Entity
 class SpeakerResolver:
     """Resolve claim speakers and addressees to the article's entities.
 
-        >>> nlp = spacy.load("en_core_web_sm")
-        >>> resolver = nlp.add_pipe("claimx_speakers")
-        >>> doc = nlp("Sen. Jane Roe spoke on Monday. She said the bill would pass.")
-        >>> doc._.claims = (Claim(content=..., kind=ContentKind.INDIRECT, speaker=TextSpan(31, 34, "She")),)
-        >>> resolver(doc)._.claims[0].speaker_resolved
-        'Jane Roe'
+    >>> nlp = spacy.load("en_core_web_sm")
+    >>> resolver = nlp.add_pipe("claimx_speakers")
+    >>> doc = nlp("Sen. Jane Roe spoke on Monday. She said the bill would pass.")
+    >>> she = TextSpan(31, 34, "She")
+    >>> doc._.claims = (Claim(content=..., kind=ContentKind.INDIRECT, speaker=she),)
+    >>> resolver(doc)._.claims[0].speaker_resolved
+    'Jane Roe'
     """
 
-    def __init__(self, name: str = "claimx_speakers", lexicon: SpeakerLexicon | None = None) -> None:
+    def __init__(
+        self, name: str = "claimx_speakers", lexicon: SpeakerLexicon | None = None
+    ) -> None:
         self.name = name
         self.lexicon = lexicon if lexicon is not None else load_speaker_lexicon()
         register_extensions()
@@ -75,7 +78,9 @@ def resolve_speakers(
                 claim,
                 speaker_resolved=speaker.name if named else None,  # type: ignore[union-attr]
                 speaker_id=ids.get(id(speaker)) if named else None,
-                addressee_resolved=addressee.name if addressee is not None and addressee.name else None,
+                addressee_resolved=addressee.name
+                if addressee is not None and addressee.name
+                else None,
             )
         )
     speakers = tuple(_speaker(entity, ids[id(entity)]) for entity in ordered)
