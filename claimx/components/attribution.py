@@ -33,7 +33,6 @@ ATTRIBUTION_DEPS = (
     "nsubj", "nsubjpass", "aux", "auxpass", "neg", "advmod", "npadvmod", "prt",
     "dative", "agent", "punct", "cc", "mark", "tmod",
 )
-ADDRESSEE_VERBS_SLOTS = ("ccomp", "xcomp", "quote", "none", "mark:for")
 
 
 @dataclass(frozen=True)
@@ -152,7 +151,7 @@ class Attributor:
         drafts = [d for d in self.candidates(doc, index) if d.confidence >= self.min_confidence]
         return self._finish(doc, drafts, index)
 
-    def candidates(self, doc: Doc, index: "_DocIndex | None" = None) -> list[Draft]:
+    def candidates(self, doc: Doc, index: _DocIndex | None = None) -> list[Draft]:
         """Every cue candidate that has a speaker and a content, scored."""
         index = index or _DocIndex.build(doc)
         drafts = []
@@ -182,7 +181,7 @@ class Attributor:
                     doc[draft.cue_head].lemma_.lower(), draft.slot
                 )
 
-    def _colon_draft(self, doc: Doc, colon: Token, index: "_DocIndex") -> Draft | None:
+    def _colon_draft(self, doc: Doc, colon: Token, index: _DocIndex) -> Draft | None:
         """Headline attribution by colon: "Kasich: ‘We Are Going All The Way.’"."""
         para = index.para_of[colon.i]
         start = colon.i
@@ -211,12 +210,12 @@ class Attributor:
         )
 
     # -- one cue ---------------------------------------------------------------
-    def _draft(self, doc: Doc, cue: Token, index: "_DocIndex") -> Draft | None:
+    def _draft(self, doc: Doc, cue: Token, index: _DocIndex) -> Draft | None:
         cue_heads, quote_of = index.cue_heads, index.quote_of
         slot, slot_head = content_slot(cue)
         cue_tokens = [cue.i] + [c.i for c in cue.children if c.dep_ == "prt"]
         if slot == "according":
-            return self._according(doc, cue, slot_head)
+            return self._according(doc, cue, slot_head, index)
         lemma = cue.lemma_.lower()
         if slot_head is not None and (slot in ("xcomp", "mark:for") or slot.startswith("prep:")):
             inner = self._inner_cue(slot_head)
@@ -250,7 +249,7 @@ class Attributor:
             cue_tokens.append(slot_head.i)
         if slot == "mark:for" and slot_head is not None:
             cue_tokens += [m.i for m in slot_head.children if m.dep_ == "mark"]
-        cue_tokens += self._outer_cue(cue, cue_heads, self)
+        cue_tokens += self._outer_cue(cue, cue_heads)
         attribution = {
             i
             for i in self._attribution_tokens(cue, speaker, content)
@@ -286,7 +285,9 @@ class Attributor:
             confidence=confidence,
         )
 
-    def _according(self, doc: Doc, cue: Token, clause: Token | None) -> Draft | None:
+    def _according(
+        self, doc: Doc, cue: Token, clause: Token | None, index: _DocIndex
+    ) -> Draft | None:
         to = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == "to"), None)
         source = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
         if source is None or clause is None:
@@ -294,7 +295,11 @@ class Attributor:
         speaker = _noun_phrase(source)
         content = _subtree_without(clause, [cue])
         content -= set(range(speaker.start, speaker.end))
-        content = {i for i in content if doc[i].sent.start == cue.sent.start}
+        content = {
+            i
+            for i in content
+            if doc[i].sent.start == cue.sent.start and index.para_of[i] == index.para_of[cue.i]
+        }
         if not content:
             return None
         return Draft(
@@ -305,7 +310,7 @@ class Attributor:
             speaker=speaker,
             addressee=None,
             content=sorted(content),
-            confidence=self.frame_confidence("accord", "according") or 0.9,
+            confidence=self.frame_confidence("accord", "according"),
         )
 
     @staticmethod
@@ -318,7 +323,7 @@ class Attributor:
         return None
 
     @staticmethod
-    def _outer_cue(cue: Token, cue_heads: set[int], scorer: "Attributor") -> list[int]:
+    def _outer_cue(cue: Token, cue_heads: set[int]) -> list[int]:
         """Words of a governing reporting verb that frame this cue ("responded by stressing")."""
         if cue.dep_ == "pcomp" and cue.head.dep_ == "prep" and cue.head.head.pos_ == "VERB":
             outer = cue.head.head
@@ -375,7 +380,7 @@ class Attributor:
         return tokens
 
     def _with_quotes(
-        self, doc: Doc, content: set[int], attribution: set[int], index: "_DocIndex"
+        self, doc: Doc, content: set[int], attribution: set[int], index: _DocIndex
     ) -> tuple[set[int], bool]:
         """Widen content to the quotations it touches or that sit beside the attribution.
 
@@ -435,7 +440,7 @@ class Attributor:
         return quote_of[i] if i < len(doc) and quote_of[i] >= 0 else None
 
     # -- output ----------------------------------------------------------------
-    def _finish(self, doc: Doc, drafts: list[Draft], index: "_DocIndex") -> list[Claim]:
+    def _finish(self, doc: Doc, drafts: list[Draft], index: _DocIndex) -> list[Claim]:
         best: dict[tuple[int, ...], Draft] = {}
         for draft in drafts:
             key = tuple(draft.content)
