@@ -112,37 +112,43 @@ def learn(records: Iterable[dict[str, Any]], docs: Iterable[Doc]) -> list[dict[s
 SMOOTHING = 3.0  # pseudo-counts pulling a rare frame towards its lemma's precision
 
 
-def frame_precision(
-    entries: list[dict[str, Any]], records: list[dict[str, Any]], docs: list[Doc]
-) -> dict[str, Any]:
-    """Replace each lemma's frames by the precision of the candidates claimx proposes in them.
-
-    The candidates are those the run-time components build (a speaker and a
-    content found), so the figures are the precision of exactly what runs.
-    Returns the precision of each slot over all lemmas, for unseen pairs.
-    """
+def _lexicon(entries: list[dict[str, Any]], slots: dict[str, Any] | None) -> Any:
     from claimx.assets import CueEntry, CueLexicon
-    from claimx.components.attribution import Attributor
-    from claimx.components.cues import CueFinder
-    from claimx.components.quotes import QuoteFinder
 
     def table(pos: str) -> dict[str, CueEntry]:
         return {
-            e["lemma"]: CueEntry(e["lemma"], e["pos"], e["precision"], e["count"])
+            e["lemma"]: CueEntry(
+                e["lemma"],
+                e["pos"],
+                e["precision"],
+                e["count"],
+                frames=e["frames"] if slots else {},
+                candidate_precision=e.get("candidate_precision", 0.0),
+            )
             for e in entries
             if e["pos"] == pos
         }
 
-    lexicon = CueLexicon(
+    return CueLexicon(
         verbs=table("VERB"),
         nouns=table("NOUN"),
         punctuation=table("PUNCT"),
         phrases=(),
         min_precision=0.0,
-        slot_precision={},
-        overall_precision=0.3,
+        slot_precision=dict((slots or {}).get("slots", {})),
+        overall_precision=float((slots or {}).get("overall", 0.3)),
     )
-    quotes, cues, attributor = QuoteFinder(), CueFinder(lexicon), Attributor(lexicon)
+
+
+def _count_candidates(
+    lexicon: Any, records: list[dict[str, Any]], docs: list[Doc], min_confidence: float
+) -> tuple[Counter[tuple[str, str]], Counter[tuple[str, str]]]:
+    from claimx.components.attribution import Attributor
+    from claimx.components.cues import CueFinder
+    from claimx.components.quotes import QuoteFinder
+
+    quotes, cues = QuoteFinder(), CueFinder(lexicon)
+    attributor = Attributor(lexicon, min_confidence=min_confidence)
     hits: Counter[tuple[str, str]] = Counter()
     seen: Counter[tuple[str, str]] = Counter()
     for record, doc in zip(records, docs):
@@ -151,24 +157,50 @@ def frame_precision(
             gold_cues.update(span_tokens(doc, claim.get("cue")))
         doc = cues(quotes(doc))
         for draft in attributor.candidates(doc):
-            lemma = doc[draft.cue_head].lemma_.lower()
-            key = (lemma, draft.slot)
+            key = (doc[draft.cue_head].lemma_.lower(), draft.slot)
             seen[key] += 1
             hits[key] += int(draft.cue_head in gold_cues)
+    return hits, seen
+
+
+def frame_precision(
+    entries: list[dict[str, Any]], records: list[dict[str, Any]], docs: list[Doc]
+) -> dict[str, Any]:
+    """Replace each lemma's frames by the precision of the candidates claimx proposes in them.
+
+    The candidates are those the run-time components build (a speaker and a
+    content found), so the figures are the precision of exactly what runs.
+    Whether a cue is nested inside another claim's content depends on which
+    claims are kept, so a first round learns without nesting and a second
+    round, run with the first round's figures, learns the nested frames.
+    Returns the precision of each slot over all lemmas, for unseen pairs.
+    """
+    slots: dict[str, Any] | None = None
+    for min_confidence in (float("inf"), 0.35):
+        hits, seen = _count_candidates(_lexicon(entries, slots), records, docs, min_confidence)
+        slots = _fit(entries, hits, seen)
+    assert slots is not None
+    return slots
+
+
+def _fit(
+    entries: list[dict[str, Any]],
+    hits: Counter[tuple[str, str]],
+    seen: Counter[tuple[str, str]],
+) -> dict[str, Any]:
     by_lemma: dict[str, dict[str, Any]] = {
         e["lemma"]: e for e in entries if e["pos"] in ("VERB", "PUNCT")
     }
     lemma_seen: Counter[str] = Counter()
     lemma_hits: Counter[str] = Counter()
-    for (lemma, _), n in seen.items():
-        lemma_seen[lemma] += n
-        lemma_hits[lemma] += hits[(lemma, _)]
-    overall = sum(lemma_hits.values()) / max(1, sum(lemma_seen.values()))
     slot_seen: Counter[str] = Counter()
     slot_hits: Counter[str] = Counter()
-    for (_, slot), n in seen.items():
+    for (lemma, slot), n in seen.items():
+        lemma_seen[lemma] += n
+        lemma_hits[lemma] += hits[(lemma, slot)]
         slot_seen[slot] += n
-        slot_hits[slot] += hits[(_, slot)]
+        slot_hits[slot] += hits[(lemma, slot)]
+    overall = sum(lemma_hits.values()) / max(1, sum(lemma_seen.values()))
 
     def smoothed(hit: float, n: float, prior: float) -> float:
         return (hit + SMOOTHING * prior) / (n + SMOOTHING)
