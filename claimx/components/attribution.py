@@ -81,6 +81,15 @@ def _noun_phrase(tok: Token) -> Span:
     return doc[left : right + 1]
 
 
+def _noun_phrase_before(tok: Token, stop: Token) -> Span:
+    """The mention headed by ``tok`` up to the modifier clause that holds ``stop``."""
+    doc = tok.doc
+    end = stop.left_edge.i
+    while end > tok.i + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    return doc[tok.left_edge.i : max(end, tok.i + 1)]
+
+
 def _within_paragraph(span: Span, head: Token, para_of: list[int]) -> Span:
     """Clip a mention to its head's paragraph (a dateline or timestamp is not the speaker)."""
     para = para_of[head.i]
@@ -239,6 +248,11 @@ class Attributor:
         if subject is None:
             return None
         speaker = _noun_phrase(subject)
+        if speaker.start <= cue.i < speaker.end:
+            # the source noun governs the cue ("a statement saying ..."): keep what
+            # precedes it, and learn this frame apart from verbs with a subject
+            speaker = _noun_phrase_before(subject, cue)
+            slot += "+acl"
         if subject.lower_ in RELATIVE_PRONOUNS and owner.dep_ == "relcl":
             speaker = doc[subject.i : subject.i + 1]
         speaker = _within_paragraph(speaker, subject, index.para_of)

@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
 # Relations through which a verb without a subject borrows its governor's:
 # "..., warning of ...", "declined to say", "responded by stressing", "said X and added".
-SUBJECT_BRIDGES = ("advcl", "xcomp", "conj", "pcomp", "prep", "acl", "ccomp", "dep")
+SUBJECT_BRIDGES = ("advcl", "xcomp", "conj", "pcomp", "prep", "ccomp", "dep")
 CONTENT_CHILDREN = ("ccomp", "xcomp", "dobj", "attr", "oprd", "acomp")
 PREP_SLOTS = ("of", "about", "for", "on", "to", "as", "against", "that", "with", "in", "by")
 # Clause-level modifiers that are part of the attribution, not of what was said.
@@ -70,6 +70,10 @@ def subject_of(
                         return pobj, current
         if current.dep_ == "relcl" and current is verb:
             return None, current
+        if current.dep_ == "acl" and current.head.pos_ in ("NOUN", "PROPN"):
+            # "a statement saying that ...", "Romney, the nominee, tweeted": the
+            # noun the participle hangs on is the source
+            return current.head, current
         if current.dep_ not in SUBJECT_BRIDGES or current.head is current:
             break
         current = current.head
