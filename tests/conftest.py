@@ -28,6 +28,12 @@ def nlp() -> Language:
 
 
 @pytest.fixture(scope="session")
+def rules_nlp() -> Language:
+    """The pipeline without the trained candidate scorer (``--no-trained``)."""
+    return claimx.load_pipeline(trained=False)
+
+
+@pytest.fixture(scope="session")
 def blank_nlp() -> Language:
     """A tokenizer-only English pipeline, for tests that need no parser."""
     return spacy.blank("en")

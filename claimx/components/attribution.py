@@ -21,6 +21,7 @@ from ..extensions import register_extensions
 from ..schema import Claim, Content, ContentKind, Cue, TextSpan
 from .cues import SPAN_KEY as CUE_KEY
 from .frames import RELATIVE_PRONOUNS, content_slot, quote_of_tokens, subject_of
+from .scoring import ClaimScorer, candidate_features
 from .quotes import OPEN_ENDED
 from .quotes import SPAN_KEY as QUOTE_KEY
 
@@ -68,6 +69,10 @@ class Draft:
     addressee: Span | None
     content: list[int]
     confidence: float
+    prior: float = 0.0  # learned precision of the cue in its slot, before the trained scorer
+
+    def __post_init__(self) -> None:
+        self.prior = self.prior or self.confidence
 
 
 def _noun_phrase(tok: Token) -> Span:
@@ -128,7 +133,9 @@ class Attributor:
         min_confidence: float = 0.35,
         max_attribution_gap: int = 2,
         max_headline_source: int = 5,
+        scorer: ClaimScorer | None = None,
     ) -> None:
+        self.scorer = scorer
         self.max_headline_source = max_headline_source
         self.name = name
         self.lexicon = lexicon
@@ -155,9 +162,14 @@ class Attributor:
             doc._.claimx_error = f"attribution failed: {type(err).__name__}: {err}"
         return doc
 
+    @property
+    def threshold(self) -> float:
+        """Lowest confidence kept: the trained scorer's own, or ``min_confidence``."""
+        return self.scorer.threshold if self.scorer is not None else self.min_confidence
+
     def attribute(self, doc: Doc) -> list[Claim]:
         index = _DocIndex.build(doc)
-        drafts = [d for d in self.candidates(doc, index) if d.confidence >= self.min_confidence]
+        drafts = [d for d in self.candidates(doc, index) if d.confidence >= self.threshold]
         return self._finish(doc, drafts, index)
 
     def candidates(self, doc: Doc, index: _DocIndex | None = None) -> list[Draft]:
@@ -172,6 +184,14 @@ class Attributor:
             if draft is not None:
                 drafts.append(draft)
         self._mark_nested(doc, drafts)
+        if self.scorer is not None:
+            for draft in drafts:
+                quoted = sum(
+                    1
+                    for i in draft.content
+                    if index.quote_of[i] >= 0 and (doc[i].is_alpha or doc[i].like_num)
+                )
+                draft.confidence = self.scorer.probability(candidate_features(doc, draft, quoted))
         return drafts
 
     def _mark_nested(self, doc: Doc, drafts: list[Draft]) -> None:
@@ -186,7 +206,7 @@ class Attributor:
         for draft in drafts:
             if any(head != draft.cue_head and draft.cue_head in c for head, c in contents):
                 draft.slot += "+n"
-                draft.confidence = self.frame_confidence(
+                draft.confidence = draft.prior = self.frame_confidence(
                     doc[draft.cue_head].lemma_.lower(), draft.slot
                 )
 
@@ -586,6 +606,8 @@ def _trim(tok: Token, leading: bool) -> bool:
         "lexicon": {"@misc": "claimx.cue_lexicon.v1", "lang": "en"},
         "min_confidence": 0.35,
         "max_attribution_gap": 2,
+        "scorer": {"@misc": "claimx.claim_scorer.v1", "lang": "en"},
+        "use_scorer": True,
     },
 )
 def make_attributor(
@@ -594,13 +616,20 @@ def make_attributor(
     lexicon: CueLexicon,
     min_confidence: float,
     max_attribution_gap: int,
+    scorer: ClaimScorer | None,
+    use_scorer: bool,
 ) -> Attributor:
-    """Claim builder. ``min_confidence``: lowest learned cue precision kept;
+    """Claim builder.
+
+    ``min_confidence``: lowest learned cue precision kept by the rules alone;
     ``max_attribution_gap``: punctuation tokens allowed between a quote and its
-    attribution."""
+    attribution; ``scorer``: the trained candidate scorer (its threshold then
+    replaces ``min_confidence``); ``use_scorer``: false for the rules alone.
+    """
     return Attributor(
         lexicon,
         name=name,
         min_confidence=min_confidence,
         max_attribution_gap=max_attribution_gap,
+        scorer=scorer if use_scorer else None,
     )

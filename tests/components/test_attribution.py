@@ -95,9 +95,14 @@ LAYOUTS: list[tuple[str, str, list[tuple[str, str, str, str]]]] = [
         ],
     ),
     (
-        "government as speaker, light verb + noun",
-        "Washington has raised concerns about Beijing's support for Russia.",
-        [("Washington", "raised concerns about", "Beijing's support for Russia", "indirect")],
+        "government as speaker",
+        "Beijing has warned that it will respond to any provocation.",
+        [("Beijing", "warned", "that it will respond to any provocation", "indirect")],
+    ),
+    (
+        "government as speaker, verb + object + of",
+        "Washington accused Beijing of supporting Russia's war in Ukraine.",
+        [("Washington", "accused", "Beijing of supporting Russia's war in Ukraine", "indirect")],
     ),
     (
         "group as speaker, belief",
@@ -178,6 +183,21 @@ def test_attribution_finds_layout(
     for claim in claims:
         for span in _spans(claim):
             assert text[span.start : span.end] == span.text
+
+
+def test_attribution_light_verb_with_reporting_noun(rules_nlp: Language) -> None:
+    # the rules read "raised concerns about X" as a claim; the trained scorer, which
+    # learned from news where "raised" mostly means money, keeps it only at a lower rank
+    text = "Washington has raised concerns about Beijing's support for Russia."
+    (claim,) = claimx.extract(text, rules_nlp).claims
+    assert (claim.speaker.text if claim.speaker else None) == "Washington"
+    assert claim.cue is not None and claim.cue.text == "raised concerns about"
+    assert claim.content.text == "Beijing's support for Russia"
+
+
+def test_attribution_trained_scorer_is_on_by_default(nlp: Language, rules_nlp: Language) -> None:
+    assert nlp.get_pipe("claimx_attribution").scorer is not None
+    assert rules_nlp.get_pipe("claimx_attribution").scorer is None
 
 
 def test_attribution_joins_a_quote_interrupted_by_its_attribution(nlp: Language) -> None:

@@ -1,0 +1,147 @@
+"""A trained scorer for claim candidates: logistic regression over parse features.
+
+The rules propose candidates (cue, slot, speaker, content); the learned frame
+precision of the cue in its slot is a strong prior, but it cannot see who the
+speaker is ("it carried threats" vs "she carried the message"), the verb form,
+the length of the content or whether the cue is nested in another claim. The
+scorer combines those features with the prior in one log-linear model trained
+on annotated news (scripts/train_scorer.py); its output is the claim's
+``confidence``, and candidates below its learned threshold are dropped.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from spacy.tokens import Doc
+from spacy.util import registry
+
+from ..assets import models_dir
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .attribution import Draft
+
+SCORER_FILE = "claim_scorer.json"
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def _length_bucket(n: int) -> str:
+    for limit, name in ((2, "1-2"), (5, "3-5"), (15, "6-15"), (40, "16-40")):
+        if n <= limit:
+            return name
+    return "41+"
+
+
+def _speaker_class(doc: Doc, draft: Draft) -> tuple[str, str]:
+    """Part of speech and (for pronouns) the word of the speaker's head.
+
+    Deliberately not the entity type: the training news is about people, and a
+    weight against places would silence governments ("Washington has warned").
+    """
+    if draft.speaker is None or len(draft.speaker) == 0:
+        return "-", "-"
+    root = draft.speaker.root
+    word = root.lower_ if root.pos_ == "PRON" else "-"
+    return root.pos_, word
+
+
+def candidate_features(doc: Doc, draft: Draft, quoted_words: int) -> list[tuple[str, float]]:
+    """Sparse features of one candidate: (name, value) pairs."""
+    cue = doc[draft.cue_head]
+    lemma = cue.lemma_.lower()
+    base = draft.slot.split("+")[0]
+    spk_pos, spk_word = _speaker_class(doc, draft)
+    words = sum(1 for i in draft.content if doc[i].is_alpha or doc[i].like_num)
+    kind = "direct" if quoted_words == words else "indirect" if quoted_words == 0 else "mixed"
+    feats = [
+        ("prior", _logit(draft.prior)),
+        ("lemma=" + lemma, 1.0),
+        ("slot=" + base, 1.0),
+        ("slotfull=" + draft.slot, 1.0),
+        ("quote=" + str("+q" in draft.slot), 1.0),
+        ("nested=" + str("+n" in draft.slot), 1.0),
+        ("tag=" + cue.tag_, 1.0),
+        ("dep=" + cue.dep_, 1.0),
+        ("spk_pos=" + spk_pos, 1.0),
+        ("spk_word=" + spk_word, 1.0),
+        ("len=" + _length_bucket(words), 1.0),
+        ("kind=" + kind, 1.0),
+        ("slot|spk=" + base + "|" + spk_pos, 1.0),
+        ("slot|len=" + base + "|" + _length_bucket(words), 1.0),
+        ("neg=" + str(any(c.dep_ == "neg" for c in cue.children)), 1.0),
+        ("lemma|quote=" + lemma + "|" + str("+q" in draft.slot), 1.0),
+
+        ("order=" + _order(draft), 1.0),
+        ("clause=" + str(any(doc[i].dep_ in ("nsubj", "nsubjpass") for i in draft.content)), 1.0),
+        ("first_para=" + str(doc[draft.cue_head].sent.start == 0), 1.0),
+        ("spk_len=" + _length_bucket(len(draft.speaker) if draft.speaker is not None else 0), 1.0),
+    ]
+    return feats
+
+
+def _order(draft: Draft) -> str:
+    """Where the content lies relative to the cue."""
+    if not draft.content:
+        return "none"
+    if draft.content[-1] < draft.cue_head:
+        return "before"
+    if draft.content[0] > draft.cue_head:
+        return "after"
+    return "around"
+
+
+@dataclass(frozen=True)
+class ClaimScorer:
+    """Weights of the log-linear candidate model and the threshold it was tuned with."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+    meta: dict[str, object] = field(default_factory=dict)
+
+    def probability(self, features: Iterable[tuple[str, float]]) -> float:
+        z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features)
+        return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "bias": self.bias,
+            "threshold": self.threshold,
+            "meta": self.meta,
+            "weights": dict(sorted(self.weights.items())),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> ClaimScorer:
+        weights = data["weights"]
+        assert isinstance(weights, dict)
+        meta = data.get("meta", {})
+        return cls(
+            weights={str(k): float(v) for k, v in weights.items()},
+            bias=float(data["bias"]),  # type: ignore[arg-type]
+            threshold=float(data["threshold"]),  # type: ignore[arg-type]
+            meta=dict(meta) if isinstance(meta, dict) else {},
+        )
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> ClaimScorer | None:
+    file = Path(path)
+    if not file.is_file():
+        return None
+    return ClaimScorer.from_json(json.loads(file.read_text(encoding="utf8")))
+
+
+@registry.misc("claimx.claim_scorer.v1")
+def load_claim_scorer(lang: str = "en") -> ClaimScorer | None:
+    """The trained candidate scorer shipped in ``models/<lang>/`` (None if absent)."""
+    return _load(str(models_dir() / lang / SCORER_FILE))

@@ -1,0 +1,44 @@
+"""The learned assets are reproducible: both training scripts run end to end on a slice."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claimx.components.scoring import ClaimScorer
+
+ROOT = Path(__file__).resolve().parent.parent
+TRAIN = ROOT.parent / "shared" / "eval" / "train.jsonl"
+
+pytestmark = pytest.mark.skipif(not TRAIN.is_file(), reason="shared/eval/train.jsonl not beside the checkout")
+
+
+def _run(*args: str) -> None:
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+
+
+def test_training_cue_lexicon_on_a_slice(tmp_path: Path) -> None:
+    out = tmp_path / "cues.jsonl"
+    _run("scripts/learn_cues.py", str(TRAIN), str(out), "--limit", "6")
+    entries = [json.loads(line) for line in out.open() if line.startswith("{")]
+    assert any(e["lemma"] == "say" for e in entries)
+    say = next(e for e in entries if e["lemma"] == "say")
+    assert all(0.0 <= f["precision"] <= 1.0 for f in say["frames"].values())
+    assert json.loads((tmp_path / "cue_slots.json").read_text())["slots"]
+
+
+def test_training_claim_scorer_on_a_slice(tmp_path: Path) -> None:
+    out = tmp_path / "scorer.json"
+    _run("scripts/train_scorer.py", str(TRAIN), str(out), "--limit", "6", "--epochs", "2")
+    scorer = ClaimScorer.from_json(json.loads(out.read_text()))
+    assert scorer.weights and 0.0 < scorer.threshold < 1.0
+    assert scorer.meta["articles"] == 6 and scorer.meta["seed"] == 0
+    # seeded: a second run gives the same model
+    again = tmp_path / "again.json"
+    _run("scripts/train_scorer.py", str(TRAIN), str(again), "--limit", "6", "--epochs", "2")
+    assert again.read_text() == out.read_text()
