@@ -480,16 +480,16 @@ class Attributor:
             key = tuple(draft.content)
             if key not in best or draft.confidence > best[key].confidence:
                 best[key] = draft
-        claims = [self._claim(doc, d, index.quote_of) for d in best.values()]
+        text = doc.text  # built from the tokens on every access: once per doc
+        claims = [self._claim(doc, text, d, index.quote_of) for d in best.values()]
         claims = [c for c in claims if c is not None]
         claims.sort(key=lambda c: (c.content.start, c.content.end))
         return claims
 
-    def _claim(self, doc: Doc, draft: Draft, quote_of: list[int]) -> Claim | None:
+    def _claim(self, doc: Doc, text: str, draft: Draft, quote_of: list[int]) -> Claim | None:
         fragments = _fragments(doc, draft.content)
         if not fragments:
             return None
-        text = doc.text
         start, end = fragments[0][0], fragments[-1][1]
         content = Content(
             start=start,

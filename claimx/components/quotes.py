@@ -8,6 +8,7 @@ ends with its paragraph instead of swallowing the rest of the article.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -30,8 +31,13 @@ class QuoteRange:
     closed: bool
 
 
-def _is_mark_pair(text: str, i: int, pair: str) -> bool:
-    return text.startswith(pair, i)
+_MARKS = re.compile("\n|``|''|[" + "".join(sorted(OPENING | CLOSING | TOGGLING)) + "]")
+
+
+def _open_until(text: str, start: int, stop: int) -> QuoteRange | None:
+    """An unclosed quote from ``start``, ending at the last visible character before ``stop``."""
+    end = start + len(text[start:stop].rstrip())
+    return QuoteRange(start, end, closed=False) if end > start + 1 else None
 
 
 def find_quotes(text: str) -> Iterator[QuoteRange]:
@@ -39,36 +45,27 @@ def find_quotes(text: str) -> Iterator[QuoteRange]:
 
     Curly marks open and close; straight marks and doubled apostrophes toggle;
     ``````` opens. A newline closes any quote still open, at the last
-    non-space character before it.
+    non-space character before it. Only the marks are visited, not every character.
     """
     start = -1
-    last_visible = -1
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        width = 1
-        if ch == "\n":
-            if start >= 0 and last_visible > start:
-                yield QuoteRange(start, last_visible + 1, closed=False)
+    for match in _MARKS.finditer(text):
+        mark, i = match.group(), match.start()
+        if mark == "\n":
+            if start >= 0 and (quote := _open_until(text, start, i)) is not None:
+                yield quote
             start = -1
-        elif ch in OPENING or _is_mark_pair(text, i, "``"):
+        elif mark in OPENING or mark == "``":
             # a second opening mark inside an open quote means the first was stray
-            width = 2 if ch == "`" else 1
             start = i
-        elif ch in CLOSING or ch in TOGGLING or _is_mark_pair(text, i, "''"):
-            width = 2 if ch == "'" else 1
-            if start >= 0:
-                if i > start + 1 or width == 2:
-                    yield QuoteRange(start, i + width, closed=True)
-                start = -1
-            elif ch in TOGGLING or width == 2:
-                start = i
-            # a lone closing curly mark with nothing open is ignored
-        if not ch.isspace():
-            last_visible = i + width - 1
-        i += width
-    if start >= 0 and last_visible > start:
-        yield QuoteRange(start, last_visible + 1, closed=False)
+        elif start >= 0:
+            if i > start + 1 or len(mark) == 2:
+                yield QuoteRange(start, match.end(), closed=True)
+            start = -1
+        elif mark in TOGGLING or mark == "''":
+            start = i
+        # a lone closing curly mark with nothing open is ignored
+    if start >= 0 and (quote := _open_until(text, start, len(text))) is not None:
+        yield quote
 
 
 class QuoteFinder:
