@@ -378,6 +378,10 @@ class Attributor:
             for child in head.children:
                 if child.dep_ in ("pobj", "pcomp"):
                     tokens |= _subtree_without(child, chains)
+            # an object the parser split off the phrase ("damage | to supply chains")
+            for child in cue.children:
+                if child.dep_ == "dobj" and child.i > head.i:
+                    tokens |= _subtree_without(child, chains)
             return tokens
         tokens = _subtree_without(head, chains)
         if slot == "mark:for":

@@ -116,13 +116,18 @@ def content_slot(cue: Token) -> tuple[str, Token | None]:
             m.dep_ == "mark" and m.lower_ == "for" for m in child.children
         ):
             return "mark:for", child
-    if "dobj" in by_dep:
-        return "dobj", by_dep["dobj"]
+    prep_slot = None
     for child in children:
         if child.dep_ == "prep" and child.i > cue.i:
             slot = _prep_slot(child)
             if slot:
-                return slot, child
+                prep_slot = (slot, child)
+                break
+    if "dobj" in by_dep and (prep_slot is None or by_dep["dobj"].i < prep_slot[1].i):
+        return "dobj", by_dep["dobj"]
+    if prep_slot is not None:
+        # "warned of lasting damage to supply chains": the first complement is the argument
+        return prep_slot
     for dep in ("attr", "oprd", "acomp"):
         if dep in by_dep:
             return dep, by_dep[dep]

@@ -43,13 +43,27 @@ LAYOUTS: list[tuple[str, str, list[tuple[str, str, str, str]]]] = [
     ),
     (
         "according to, first",
-        "According to the ministry, the dam is safe.",
-        [("the ministry", "According to", "the dam is safe", "indirect")],
+        "According to the ministry, the dam is safe and will hold through the spring floods.",
+        [
+            (
+                "the ministry",
+                "According to",
+                "the dam is safe and will hold through the spring floods",
+                "indirect",
+            )
+        ],
     ),
     (
         "according to, last",
-        "The dam is safe, according to the ministry.",
-        [("the ministry", "according to", "The dam is safe", "indirect")],
+        "The dam is safe and will hold through the spring floods, according to the ministry.",
+        [
+            (
+                "the ministry",
+                "according to",
+                "The dam is safe and will hold through the spring floods",
+                "indirect",
+            )
+        ],
     ),
     (
         "verb + that-clause with addressee",
