@@ -47,6 +47,7 @@ class Role:
         str, ...
     ] = ()  # other role words a description with this noun matches ("lawmaker" -> senator)
     anonymous: bool = False  # used for unnamed sources ("the source", "an official")
+    family: bool = False  # a relative, who shares the surname of the person it belongs to
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Place:
     name: str  # canonical name, e.g. "the United States"
     short: str  # affiliation form, e.g. "U.S."
     kind: str = "country"  # country, state or union
+    classes: tuple[str, ...] = ()  # what "the bloc", "the alliance" may stand for
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,9 @@ class SpeakerLexicon:
     org_nouns: dict[str, tuple[str, ...]]  # "newspaper" -> ("news",)
     org_cues: dict[str, str]  # "Times" -> "news" (case-sensitive name words)
     party_labels: dict[str, str | None]  # "republicans" -> "the Republican Party"
+    name_tails: frozenset[str] = frozenset()  # "Circuit": "X for the Sixth Circuit" is one name
+    publish_verbs: frozenset[str] = frozenset()  # "ran", "published": the subject issued the object
+    naming_verbs: frozenset[str] = frozenset()  # "entitled", "called": the object names a document
 
     def gender_of_first_name(self, name: str, min_share: float = 0.8) -> str | None:
         """ "m"/"f" when the given name is given to one sex at least ``min_share`` of the time."""
@@ -128,6 +133,7 @@ def _build(records: dict[str, list[dict[str, Any]]]) -> SpeakerLexicon:
             bool(r.get("epithet")),
             tuple(r.get("also", ())),
             bool(r.get("anonymous")),
+            bool(r.get("family")),
         )
         for r in kind(titles, "role")
     }
@@ -135,7 +141,7 @@ def _build(records: dict[str, list[dict[str, Any]]]) -> SpeakerLexicon:
     demonyms: dict[str, Place] = {}
     seats: dict[str, Place] = {}
     for r in records["places"]:
-        place = Place(r["name"], r["short"], r.get("kind", "country"))
+        place = Place(r["name"], r["short"], r.get("kind", "country"), tuple(r.get("classes", ())))
         for alias in [r["name"], *r.get("aliases", ())]:
             place_aliases.setdefault(_place_key(alias), place)
         for dem in r.get("demonyms", ()):
@@ -163,6 +169,9 @@ def _build(records: dict[str, list[dict[str, Any]]]) -> SpeakerLexicon:
         org_nouns={r["form"]: tuple(r["classes"]) for r in kind(orgs, "noun")},
         org_cues={r["form"]: r["class"] for r in kind(orgs, "name_cue")},
         party_labels={r["form"].lower(): r.get("party") for r in kind(orgs, "party_label")},
+        name_tails=frozenset(r["form"] for r in kind(orgs, "name_tail")),
+        publish_verbs=frozenset(r["form"] for r in kind(words, "publish_verb")),
+        naming_verbs=frozenset(r["form"] for r in kind(words, "naming_verb")),
     )
 
 

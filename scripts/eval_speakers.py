@@ -8,6 +8,11 @@ checked name by name, with the speakers list.
     python scripts/eval_speakers.py                                  # dev, cached parses if present
     python scripts/eval_speakers.py --show-errors 40                 # plus wrong rows with context
     python scripts/eval_speakers.py --seed-only
+    python scripts/eval_speakers.py --extract --show-errors 40       # claimx's own claims/speakers
+
+``--extract`` runs claimx's own claim extraction (quotes, cues, attribution) before the resolver
+instead of using the gold spans: the figure issue 3 counts; it also prints score.py's speaker
+accuracy.
 
 Parsed docs are read from ``--cache`` (a DocBin in the JSONL's order) when given or found at
 ``/work/cache/<split>.spacy``; otherwise the texts are parsed (slower).
@@ -20,7 +25,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -71,12 +76,20 @@ def load_docs(nlp: Language, records: list[dict[str, Any]], cache: Path | None) 
 
 
 def resolve(
-    resolver: SpeakerResolver, docs: Iterable[Doc], records: list[dict[str, Any]]
+    resolver: SpeakerResolver,
+    docs: Iterable[Doc],
+    records: list[dict[str, Any]],
+    extractors: Sequence[Callable[[Doc], Doc]] = (),
 ) -> tuple[list[dict[str, Any]], float]:
+    """Resolve each doc's claims: the gold ones, or those ``extractors`` find when given."""
     preds = []
     elapsed = 0.0
     for doc, record in zip(docs, records):
-        doc._.claims = gold_claims(record)
+        if extractors:
+            for component in extractors:
+                doc = component(doc)
+        else:
+            doc._.claims = gold_claims(record)
         t0 = time.perf_counter()
         resolver(doc)
         elapsed += time.perf_counter() - t0
@@ -190,6 +203,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show-errors", type=int, default=0, metavar="N")
     ap.add_argument("--seed-gold", type=Path, default=SHARED / "seed_gold.jsonl")
     ap.add_argument("--seed-only", action="store_true")
+    ap.add_argument(
+        "--extract",
+        action="store_true",
+        help="resolve the claims claimx extracts itself, not the gold speaker spans",
+    )
     args = ap.parse_args(argv)
 
     nlp = spacy.load(args.model)
@@ -202,7 +220,15 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     docs = load_docs(nlp, records, cache)
     load_time = time.perf_counter() - t0
-    preds, elapsed = resolve(resolver, docs, records)
+    extractors: list[Callable[[Doc], Doc]] = []
+    if args.extract:
+        import claimx.components  # noqa: F401  (registers the claimx_* factories)
+        from claimx.pipeline import CLAIMX_PIPES
+
+        for name in CLAIMX_PIPES:
+            if name != "claimx_speakers":
+                extractors.append(nlp.add_pipe(name))
+    preds, elapsed = resolve(resolver, docs, records, extractors)
     with args.out.open("w", encoding="utf8") as out:
         for p in preds:
             out.write(json.dumps(p, ensure_ascii=False) + "\n")
@@ -214,6 +240,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     scorer = args.speakers.parent / "score_speakers.py"
     subprocess.run([sys.executable, str(scorer), str(args.speakers), str(args.out)], check=True)
+    if args.extract:
+        result = subprocess.run(
+            [sys.executable, str(args.speakers.parent / "score.py"), str(args.gold), str(args.out)]
+            + ["--json"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        speaker = json.loads(result.stdout)["speaker"]
+        print(f"score.py speaker accuracy: {speaker['accuracy']:.4f}")
     if args.show_errors:
         print()
         show_errors(args.speakers, preds, records, args.show_errors)

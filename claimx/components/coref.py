@@ -2,22 +2,36 @@
 
 The passes, in order (each only links what the earlier ones left):
 
-1. **Names.** Every PERSON / ORG / GPE / NORP / FAC span spaCy's NER finds becomes a mention.
+1. **Names.** Every PERSON / ORG / GPE / NORP / FAC span spaCy's NER finds becomes a mention
+   (an organisation's name runs on over "for the Sixth Circuit" when the lexicon says so).
    Full person names are clustered first (same first name + surname, titles and middle initials
-   dropped); then surnames, first names and title + surname ("Mr. Trump", "Sen. Grassley") join
-   the person they match, with Mr./Mrs. gender and the nearest full mention breaking ties;
-   organisations match on their key, acronym ("the AP" = "The Associated Press") or short form
-   ("The Post"); places through the alias table ("U.S." = "the United States").
+   dropped); names on title-case lines (headlines, captions) only count as partial names; a lone
+   given name coordinated with a full name shares its surname ("Donald and Ivana Trump"). Then
+   surnames, first names and title + surname ("Mr. Trump", "Sen. Grassley") join the person they
+   match -- those with Mr./Mrs. first, so "Mr. Obama" decides which Obama "President Obama" is --
+   with the nearest full mention breaking ties, and a surname one letter off joins the only
+   person it can be ("Scheiderman"). An exact-string pass adds the surnames NER missed.
+   Organisations match on their key, acronym ("the AP"), or short form ("The Post", "Peabody"
+   for Peabody Energy); places through the alias table ("U.S." = "the United States").
 2. **Descriptions of persons.** Title, affiliation and role words are read around every person
-   mention (pre-nominal titles, appositives, "of Maryland", "Chinese officials, notably X").
-3. **Claim mentions, in text order.** A speaker or addressee span is a name (-> its cluster), a
+   mention (pre-nominal titles, appositives, "of Maryland", "Chinese officials, notably X"; a
+   plural title before coordinated names is everyone's: "Senators Grassley and Leahy").
+3. **Documents.** Named documents outside claims become antecedents: by title ("a memoir
+   entitled X"), by publisher ("The Washington Post ran a feature") or by the name they hold.
+4. **Claim mentions, in text order.** A speaker or addressee span is a name (-> its cluster), a
    coordination of names (-> a group), a definite description (-> the entity whose title, role or
-   class matches: "the senator", "the newspaper", "the campaign"), a pronoun (-> the most salient
-   entity that agrees in gender and number; the speaker of a recent claim weighs most, so "he"
-   follows whoever has been speaking), a relative pronoun (-> its antecedent), or an unnamed
-   group or individual ("critics", "a spokesman"), which stays unresolved but can still be the
-   antecedent of a later "they" / "he".
-4. **First person.** "I" / "we" inside a quote -> the speaker of that quote.
+   class matches: "the senator", "the newspaper", "the campaign"; a relative by the owner's
+   surname: "his ex-wife"; members by their body: "top black lawmakers"), a pronoun (-> the most
+   salient entity that agrees in gender and number; the speaker of a recent claim weighs most,
+   so "he" follows whoever has been speaking, but the subject of the sentence just before beats
+   an older speaker, and no one named inside the claim itself speaks it), a relative pronoun (->
+   its antecedent), or an unnamed group or individual ("critics", "a spokesman"), which stays
+   unresolved but can still be the antecedent of a later "they" / "he".
+5. **First person.** "I" / "we" inside a quote -> the speaker of that quote; "my father" in an
+   op-ed -> the author's relative.
+6. **Cataphora.** A description still unnamed that the next sentences name takes that name, and
+   everything resolved to it follows: "A spokeswoman for X says ... Jane Roe, X's spokeswoman",
+   a headline's "Former DNC chairman" -> the chairman the story introduces.
 
 Everything is one left-to-right walk over the doc plus look-ups in small tables, so the cost is
 linear in the length of the article.
@@ -32,13 +46,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy
-from spacy.attrs import DEP, IDX, LEMMA, LOWER, ORTH, SENT_START
+from spacy.attrs import DEP, IDX, IS_SPACE, LEMMA, LOWER, ORTH, SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from ..schema import Claim, SpeakerType, TextSpan
 from ..speaker_assets import SpeakerLexicon
 from .speaker_names import (
     Description,
+    NameParts,
     acronym,
     clean_org_name,
     describe_person,
@@ -55,8 +70,18 @@ W_IN_QUOTE = 0.5  # factor for mentions inside quotation marks
 DECAY = 0.5  # per sentence of distance
 WINDOW = 6  # sentences looked back for pronoun antecedents
 LAST_SPEAKER_BONUS = 2.0  # the speaker of the nearest preceding claim
+BONUS_DECAY = 0.35  # per sentence: the bonus fades faster than salience, so the subject of the
+# sentence just before beats a speaker two sentences back ("Mr. Obama dismissed ... , he said")
 UNKNOWN_GENDER = 0.6  # factor for persons of unknown gender under he/she
 PARTIAL_FIRST = False
+CATAPHORA_WINDOW = 3  # sentences after an unnamed description where its name is looked for
+CATAPHORA_HEADLINE = 6  # the same for a description in the headline
+CATAPHORA_LOOSE = 2  # sentences where the next new speaker may be an unmatched description
+_INTRODUCERS = {"a", "an", "one", "another"}  # an indefinite that may be named next
+_LASTING_DOCUMENTS = {"article", "book", "film", "study", "ad"}  # a story may be about one
+_DOCUMENT_DEPS = {"dobj", "pobj", "nsubj", "nsubjpass", "attr", "appos"}
+_LINE_MAX = 30  # tokens on either side of a name for its line to count as a caption
+_TITLE_SMALL_WORDS = {"of", "the", "a", "an", "and", "for", "to", "in", "on", "at", "or", "with"}
 
 _SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 _QUOTE_TOKENS = ('"', "“", "”", "„", "‟", "«", "»", "''", "``")
@@ -75,7 +100,7 @@ class Entity:
     key: str = ""  # organisation / place comparison key
     acronym: str = ""
     gender: str | None = None
-    gender_rank: int = 0  # 3 honorific, 2 role noun, 1 first name
+    gender_rank: float = 0  # 3 honorific, 2 role noun, 1 first name or he/she, 0.5 lone name
     plural: bool = False
     title: str | None = None
     affiliation: str | None = None
@@ -95,7 +120,7 @@ class Entity:
     def add_mention(self, start: int, end: int, text: str) -> None:
         self.mentions.setdefault((start, end), TextSpan(start, end, text))
 
-    def set_gender(self, gender: str | None, rank: int) -> None:
+    def set_gender(self, gender: str | None, rank: float) -> None:
         if gender in ("m", "f") and rank > self.gender_rank:
             self.gender, self.gender_rank = gender, rank
 
@@ -118,6 +143,7 @@ class _Event:
     weight: float
     entity: Entity
     speaker: bool = False
+    char: int = 0
 
 
 _DEFER = object()  # first person in a quote: resolved after the quotes' speakers
@@ -136,10 +162,19 @@ class ArticleCoref:
         self.entities: list[Entity] = []
         # Token attributes as arrays: walking every token in Python would cost more than the rest.
         strings = doc.vocab.strings
-        arrays = doc.to_array([SENT_START, DEP, LOWER, LEMMA, ORTH, IDX])
+        arrays = doc.to_array([SENT_START, DEP, LOWER, LEMMA, ORTH, IDX, IS_SPACE])
         self._dep, self._lower, self._lemma = arrays[:, 1], arrays[:, 2], arrays[:, 3]
+        self._idx: list[int] = arrays[:, 5].tolist()
+        self._own_content = (0, 0)  # content of the claim whose speaker is being resolved
         self._ids = lambda words: numpy.array([strings[w] for w in words], dtype=arrays.dtype)
         starts = arrays[:, 0] == 1
+        # A paragraph break always ends a sentence, whatever the parser decided.
+        self._newlines = [
+            i for i in numpy.flatnonzero(arrays[:, 6]).tolist() if "\n" in doc[i].text
+        ]
+        for i in self._newlines:
+            if i + 1 < len(doc):
+                starts[i + 1] = True
         self.sent_of: list[int] = (
             (numpy.cumsum(starts) - 1).clip(min=0).tolist() if starts.any() else [0] * len(doc)
         )
@@ -154,6 +189,8 @@ class ArticleCoref:
         self._events: list[_Event] = []
         self.quotes = self._quote_regions(doc, arrays[:, 4], arrays[:, 5])
         self._cache: dict[tuple[int, int], Entity | None | object] = {}
+        self._forward: dict[int, Token] = {}  # id(unnamed entity) -> its description's root
+        self.headline_end = 0  # first token after the headline line (0: no headline)
         self._names()
 
     # ------------------------------------------------------------------ set-up
@@ -173,7 +210,7 @@ class ArticleCoref:
             q = doc[i].text
             start = int(idx[i])
             if open_at is None:
-                if q not in _CLOSERS:
+                if q not in _CLOSERS or q == "''":  # '' opens quotes too in some wire copy
                     open_at = start + len(q)
             elif q not in _OPENERS:
                 regions.append((open_at, start))
@@ -199,7 +236,12 @@ class ArticleCoref:
         self._events.insert(
             i,
             _Event(
-                tok, self.sent_of[tok] if tok < len(self.sent_of) else 0, weight, entity, speaker
+                tok,
+                self.sent_of[tok] if tok < len(self.sent_of) else 0,
+                weight,
+                entity,
+                speaker,
+                self._idx[tok] if tok < len(self._idx) else 0,
             ),
         )
 
@@ -213,8 +255,10 @@ class ArticleCoref:
 
     def _names(self) -> None:
         doc, lex = self.doc, self.lex
-        full, single, other = [], [], []
-        for ent in doc.ents:
+        full: list[tuple[Span, NameParts]] = []
+        single: list[tuple[Span, NameParts]] = []
+        other: list[Span] = []
+        for ent in self._joined_names(doc):
             for i in range(ent.start, ent.end):
                 self.ent_at[i] = ent
             if ent.label_ == "PERSON":
@@ -227,9 +271,19 @@ class ArticleCoref:
         # "full names" only count as partial names of people the body introduces.
         headline = next((t.i for t in doc[:80] if "\n" in t.text_with_ws), 0)
         headline_end = doc[headline].idx if headline else 0
+        self.headline_end = headline + 1 if headline else 0
         if headline_end > 0 and self._title_case(doc[: headline + 1].text):
             single += [(ent, parts) for ent, parts in full if ent.end_char <= headline_end]
             full = [(ent, parts) for ent, parts in full if ent.end_char > headline_end]
+        # The same for title-case lines in the body: captions, subheads ("[Video: President
+        # Obama Speech at Black Caucus Foundation ...]")
+        captions = [(ent, parts) for ent, parts in full if self._in_title_line(ent)]
+        if captions:
+            single += captions
+            full = [item for item in full if item not in captions]
+        completed = self._shared_surnames(single)
+        single = [item for item in single if item not in completed]
+        full += completed
         # Longest names first, so that "Suu Kyi" can join "Aung San Suu Kyi".
         full.sort(key=lambda item: (-len(item[1].core), item[0].start))
         for ent, parts in full:
@@ -237,6 +291,14 @@ class ArticleCoref:
             entity = self.person_keys.get((parts.core[0], parts.core[-1]))
             if entity is None:
                 entity = self._longer_name(parts.core, parts.gender)
+                if (
+                    entity is not None
+                    and lex.gender_of_first_name(parts.core[0])
+                    and not lex.gender_of_first_name(entity.core[0])
+                ):
+                    # "Crooked Hillary Clinton" (a nickname in a quoted tweet) is Hillary Clinton
+                    entity.name, entity.core = parts.text, parts.core
+                    self.person_keys[(parts.core[0], parts.core[-1])] = entity
             if entity is None:
                 entity = self._new(SpeakerType.PERSON, parts.text, ent.start, core=parts.core)
                 self.person_keys[(parts.core[0], parts.core[-1])] = entity
@@ -249,20 +311,39 @@ class ArticleCoref:
         for ent, _ in full:  # titles and gendered roles before partial names are matched
             entity = self.tok_entity[ent.start]
             entity.absorb(describe_person(ent, lex, self.ent_at))
+            self._shared_title(ent, entity)
         for entity in self.persons:
             entity.set_gender(lex.gender_of_first_name(entity.core[0]), 1)
+        # Partial names with Mr./Mrs. first: "Mr. Obama" tells which Obama a later (or earlier)
+        # "President Obama" is when the article also names Michelle Obama.
+        single.sort(
+            key=lambda item: (
+                not (item[1].gender or self._honorific_gender(item[0].start)),
+                item[0].start,
+            )
+        )
         for ent, parts in single:
             gender = parts.gender or self._honorific_gender(ent.start)
             entity = self.match_person(parts.core, gender, ent.start)
             for word in parts.core if entity is None and len(parts.core) > 1 else ():
                 entity = self.match_person((word,), gender, ent.start)
                 if entity is not None:
+                    given = lex.gender_of_first_name(parts.core[0])
+                    if len(entity.core) == 1 and entity.core[0] == parts.core[-1] and given:
+                        # a headline's "Hillary Clinton" completes the body's lone "Clinton"
+                        entity.name, entity.core = parts.text, parts.core
+                        entity.set_gender(given, 1)
                     break
             if entity is None:
                 entity = self._org_match(org_key(parts.text))
+            if entity is None and len(parts.core) == 1:
+                entity = self._misspelt(parts.core[0], gender)
             if entity is None:
                 entity = self._new(SpeakerType.PERSON, parts.text, ent.start, core=parts.core)
                 self.persons.append(entity)
+                # a person named by one word only ("Melanie", "Kevin"): a given name's gender,
+                # weaker than he/she evidence since the word may be a surname ("Clinton")
+                entity.set_gender(lex.gender_of_first_name(parts.core[0]), 0.5)
             if entity.is_person:
                 entity.set_gender(gender, 3)
                 entity.absorb(describe_person(ent, lex, self.ent_at))
@@ -271,8 +352,129 @@ class ArticleCoref:
             entity = self._other_entity(ent)
             if entity is not None:
                 self._link(ent, entity)
+        self._surnames_missed()
         self._pronoun_gender()
         self._campaign_mentions()
+
+    def _shared_surnames(
+        self, single: list[tuple[Span, NameParts]]
+    ) -> list[tuple[Span, NameParts]]:
+        """ "Donald and Ivana Trump", "my parents, James and Olive Meehan": a lone given name
+        coordinated with a full name shares its surname. The second name is added as a person
+        when NER missed it. Returns the completed (span, name) pairs."""
+        doc, lex = self.doc, self.lex
+        out = []
+        for ent, parts in single:
+            i = ent.end
+            if len(parts.core) != 1 or i + 2 >= len(doc) or doc[i].lower_ != "and":
+                continue
+            if parts.gender or parts.titles or not lex.gender_of_first_name(parts.core[0]):
+                continue
+            if self._honorific_gender(ent.start) or lex.honorific(doc[ent.start - 1].text):
+                continue
+            given, surname = doc[i + 1], doc[i + 2]
+            if not (
+                given.is_title
+                and surname.is_title
+                and given.pos_ == surname.pos_ == "PROPN"
+                and lex.gender_of_first_name(given.text)
+                and surname.lower_ not in lex.pronouns
+            ):
+                continue
+            parts.words = (*parts.words, surname.text)
+            parts.core = (*parts.core, surname.lower_)
+            out.append((ent, parts))
+            if surname.i not in self.ent_at:
+                span = doc[given.i : surname.i + 1]
+                second = person_name(list(span), lex)
+                if second is not None:
+                    out.append((span, second))
+        return out
+
+    def _shared_title(self, ent: Span, entity: Entity) -> None:
+        """A plural title before coordinated names is everyone's: "Senators Charles E. Grassley,
+        Republican of Iowa, and Patrick J. Leahy" makes Leahy a senator too."""
+        head = ent.root
+        while head.dep_ == "conj" and head.head.i < head.i:
+            head = head.head
+        first = self.ent_at.get(head.i)
+        if first is None or first.start == ent.start or first.start == 0:
+            return
+        word = self.doc[first.start - 1]
+        hon = self.lex.honorific(word.text)
+        role = self.lex.roles.get(word.lemma_.lower()) if word.tag_ in ("NNS", "NNPS") else None
+        if hon is not None and hon.title and word.lower_.rstrip(".").endswith("s"):
+            entity.roles.add(hon.title.lower())
+            entity.title = entity.title or hon.title
+        elif role is not None:
+            entity.roles.add(role.form)
+            entity.title = entity.title or role.form
+
+    def _surnames_missed(self) -> None:
+        """Exact-string pass: a known person's surname NER did not tag ("Lynch speaks more ...")."""
+        surnames = {e.core[-1] for e in self.persons if e.core}
+        if not surnames:
+            return
+        doc = self.doc
+        for i in numpy.flatnonzero(numpy.isin(self._lower, self._ids(surnames))).tolist():
+            tok = doc[i]
+            if i in self.ent_at or not tok.is_title or tok.dep_ in ("compound", "amod"):
+                continue
+            entity = self.match_person((tok.lower_,), self._honorific_gender(i), i)
+            if entity is None:
+                continue
+            span = doc[i : i + 1]
+            given = doc[i - 1] if i > 0 else None
+            if (
+                given is not None
+                and given.i not in self.ent_at
+                and given.is_title
+                and given.pos_ == "PROPN"
+                and (given.dep_ == "compound" and given.head.i == i)
+                and self.lex.honorific(given.text) is None
+                and given.lower_ not in self.lex.roles
+                and given.lower_ not in self.lex.title_modifiers
+                and self.lex.place(given.text) is None
+            ):
+                # "Rahm Emanuel" untagged in the body, "Emanuel" tagged in the headline
+                span = doc[i - 1 : i + 1]
+                if len(entity.core) == 1:
+                    entity.name, entity.core = span.text, (given.lower_, tok.lower_)
+                    entity.set_gender(self.lex.gender_of_first_name(given.text), 1)
+                elif entity.core[0] != given.lower_:
+                    continue  # another person with that surname
+            for n in range(span.start, span.end):
+                self.ent_at[n] = span
+            self._link(span, entity)
+
+    def _joined_names(self, doc: Doc) -> list[Span]:
+        """NER spans, with an organisation's name continued over "for the ... Circuit" when
+        the lexicon says the continuation's last word ends a name ("the U.S. Court of Appeals
+        for the Sixth Circuit"), whether or not NER tagged the continuation."""
+        ents = list(doc.ents)
+        tails = self.lex.name_tails
+        if not tails:
+            return ents
+        out: list[Span] = []
+        end = -1
+        for ent in ents:
+            if ent.start < end:
+                continue  # swallowed by the name before
+            end = ent.end
+            if ent.label_ == "ORG" and end + 2 < len(doc) and doc[end].lower_ in ("for", "of"):
+                i = end + 1 + (doc[end + 1].lower_ == "the")
+                last = -1
+                while i < min(len(doc), end + 9) and (
+                    doc[i].is_title or doc[i].lower_ in ("of", "and") and last < i
+                ):
+                    if doc[i].text in tails:
+                        last = i  # the longest: "for the District of Columbia Circuit"
+                    i += 1
+                if last > 0:
+                    ent = Span(doc, ent.start, last + 1, label=ent.label)
+                    end = last + 1
+            out.append(ent)
+        return out
 
     def _pronoun_gender(self) -> None:
         """Gender of persons the tables don't know ("Oz"), from he/she in sentences where they
@@ -292,7 +494,9 @@ class ArticleCoref:
         gendered = [
             p for p in self.lex.pronouns.values() if p.gender in ("m", "f") and p.person == 3
         ]
-        forms = {self.doc.vocab.strings[p.form]: p.gender for p in gendered}
+        forms: dict[int, str] = {
+            self.doc.vocab.strings[p.form]: p.gender for p in gendered if p.gender
+        }
         for i in numpy.flatnonzero(
             numpy.isin(self._lower, self._ids(p.form for p in gendered))
         ).tolist():
@@ -306,9 +510,9 @@ class ArticleCoref:
             if self.in_quote(self.doc[i].idx) is None:
                 votes.setdefault(id(entity), []).append(forms[int(self._lower[i])])
                 people[id(entity)] = entity
-        for key, genders in votes.items():
+        for person, genders in votes.items():
             if len(set(genders)) == 1:
-                people[key].set_gender(genders[0], 1)
+                people[person].set_gender(genders[0], 1)
 
     def _with_hyphen_tail(self, ent: Span) -> list[Token]:
         """NER often stops inside a hyphenated name: "Ban Ki" of "Ban Ki-moon"."""
@@ -325,6 +529,21 @@ class ArticleCoref:
             end += 2
         return tokens
 
+    def _misspelt(self, word: str, gender: str | None) -> Entity | None:
+        """The one person whose surname is this word with one letter wrong, missing or extra
+        ("Scheiderman" for Schneiderman, "McLenney" for McClenney); short words never match."""
+        if len(word) < 5:
+            return None
+        found = [
+            e
+            for e in self.persons
+            if len(e.core) >= 2
+            and e.core[-1][:1] == word[:1]
+            and _one_edit(e.core[-1], word)
+            and not (gender and e.gender and e.gender != gender)
+        ]
+        return found[0] if len(found) == 1 else None
+
     def _longer_name(self, core: tuple[str, ...], gender: str | None) -> Entity | None:
         """A known person whose name ends with this multi-word name ("Suu Kyi")."""
         n = len(core)
@@ -336,6 +555,15 @@ class ArticleCoref:
             and not (gender and e.gender and e.gender != gender)
         ]
         return found[0] if len(found) == 1 else None
+
+    def _in_title_line(self, ent: Span) -> bool:
+        """The name sits on a short title-case line (a caption or subhead)."""
+        n = bisect.bisect_left(self._newlines, ent.start)
+        start = self._newlines[n - 1] + 1 if n > 0 else 0
+        end = self._newlines[n] if n < len(self._newlines) else len(self.doc)
+        if end - start > 2 * _LINE_MAX:
+            return False
+        return self._title_case(self.doc[start:end].text)
 
     @staticmethod
     def _title_case(line: str) -> bool:
@@ -476,15 +704,18 @@ class ArticleCoref:
                 entity.classes.update(
                     ("state",) if place.kind == "state" else ("country", "government")
                 )
+                entity.classes.update(place.classes)
                 entity.modifiers.update(
                     w.lower().strip(".") for w in (place.name + " " + place.short).split()
                 )
                 self.org_keys[key] = entity
             return entity
-        # A one-word ORG / NORP that is the surname of a known person ("Wang compared ...")
+        # A one-word ORG / NORP that is the surname of a known person ("Wang compared ..."),
+        # maybe misspelt ("Scheiderman" for Schneiderman)
         if ent.label_ in ("ORG", "NORP") and len(tokens) == 1 and tokens[0].text[:1].isupper():
-            person = self.match_person(
-                (tokens[0].lower_,), self._honorific_gender(ent.start), ent.start
+            gender = self._honorific_gender(ent.start)
+            person = self.match_person((tokens[0].lower_,), gender, ent.start) or self._misspelt(
+                tokens[0].lower_, gender
             )
             if person is not None:
                 return person
@@ -520,17 +751,27 @@ class ArticleCoref:
         entity.full_count += 1
         return entity
 
+    @cached_property
+    def _cue_words(self) -> set[str]:
+        return {w.lower().rstrip(".") for w in self.lex.org_cues}
+
     def _org_short_form(self, key: str) -> Entity | None:
         """ "The Post" -> "The New York Post": a short form ending one known name."""
         words = key.split()
         if not words or len(words) > 2:
             return None
+        cues = self._cue_words
         found = [
             e
             for e in self.entities
             if e.type == SpeakerType.ORGANISATION
-            and e.key.endswith(" " + key)
             and len(e.key.split()) > len(words)
+            and (
+                e.key.endswith(" " + key)
+                # "Peabody" -> "Peabody Energy": the name without its class word
+                or e.key.startswith(key + " ")
+                and set(e.key.split()[len(words) :]) <= cues
+            )
         ]
         return found[0] if len(found) == 1 else None
 
@@ -581,7 +822,12 @@ class ArticleCoref:
                 if entity is not None:
                     return entity
                 if child.dep_ == "poss" and child.lower_ in self.lex.pronouns:
+                    # the owner may well be named in the claim ("her campaign" said ... she)
+                    own, self._own_content = self._own_content, (0, 0)
                     resolved = self._pronoun(child)
+                    self._own_content = own
+                    if resolved is _DEFER and self.in_quote(child.idx) is None:
+                        resolved = self._author(child.idx)  # "my father" in an op-ed
                     return resolved if isinstance(resolved, Entity) else None
         return None
 
@@ -601,6 +847,10 @@ class ArticleCoref:
             if distance > window:
                 break
             i -= 1
+            if self._own_content[0] <= ev.char < self._own_content[1] and ev.weight < W_SUBJECT:
+                # a speaker is not someone his own claim names ("People like Scott, he said");
+                # a subject there is rather the speaker, with the claim's span drawn too wide
+                continue
             factor = accept(ev.entity)
             if factor <= 0:
                 continue
@@ -610,7 +860,7 @@ class ArticleCoref:
             if ev.speaker and last_speaker is None:
                 last_speaker = ev.entity
                 if distance <= 3:
-                    scores[ev.entity] += LAST_SPEAKER_BONUS * factor * DECAY**distance
+                    scores[ev.entity] += LAST_SPEAKER_BONUS * factor * BONUS_DECAY**distance
         return scores
 
     @staticmethod
@@ -630,15 +880,23 @@ class ArticleCoref:
         )
         speaker_spans = {(c.speaker.start, c.speaker.end) for c in claims if c.speaker is not None}
         claim_spans = set(order)
+        self._document_mentions(order)
         walk = sorted(
             [
                 *((s, e, True) for s, e in order),
                 *((s, e, False) for s, e in self._subject_mentions() if (s, e) not in claim_spans),
             ]
         )
+        contents = {
+            (c.speaker.start, c.speaker.end): (c.content.start, c.content.end)
+            for c in claims
+            if c.speaker is not None
+        }
         deferred = []
         for start, end, is_claim in walk:
+            self._own_content = contents.get((start, end), (0, 0))
             result = self.resolve_span(start, end)
+            self._own_content = (0, 0)
             if result is _DEFER:
                 if is_claim:
                     deferred.append((start, end))
@@ -654,12 +912,217 @@ class ArticleCoref:
                 self._add_event(span.start, result, W_SUBJECT)
         for start, end in deferred:
             self._cache[(start, end)] = self._first_person(start, end, claims)
+        self._cataphora()
         speakers: list[Entity | None] = []
         addressees: list[Entity | None] = []
         for claim in claims:
             speakers.append(self._entity_for(claim.speaker))
             addressees.append(self._entity_for(claim.addressee))
         return speakers, addressees
+
+    def _cataphora(self) -> None:
+        """Descriptions left unnamed that the next sentences name: "A spokeswoman for Hillary
+        Clinton says ... Jennifer Palmieri said", a headline's "Former DNC chairman" -> the
+        chairman the story introduces. Everything that pointed to the unnamed entity follows."""
+        named: dict[int, Entity] = {}
+        for key, result in self._cache.items():
+            if not isinstance(result, Entity) or id(result) in named:
+                continue
+            root = self._forward.get(id(result))
+            if root is None:
+                continue
+            target = self._named_after(root, result)
+            if target is not None:
+                named[id(result)] = target
+        if named:
+            for key, result in self._cache.items():
+                if isinstance(result, Entity) and id(result) in named:
+                    self._cache[key] = named[id(result)]
+
+    def _named_after(self, root: Token, unnamed: Entity) -> Entity | None:
+        """The first named entity after ``root`` in the next sentences that fits its noun."""
+        lemma = root.lemma_.lower()
+        role = self.lex.roles.get(lemma)
+        if role is not None:
+            wanted = {lemma, *role.also}
+            mods = self._modifier_words(root) - {"former", "then", "new", "top", "current"}
+
+            def fits(e: Entity) -> bool:
+                if not e.is_person or not e.name or not (e.roles & wanted):
+                    return False
+                if role.gender and e.gender and e.gender != role.gender:
+                    return False
+                return self._modifier_fit(mods, e) > 0
+
+        elif lemma in self.lex.org_nouns:
+            classes = set(self.lex.org_nouns[lemma])
+            places = bool(classes & {"government", "country", "state", "city"})
+            # "an appeals court" is not the Supreme Court: noun modifiers must be in the name
+            nouns = {
+                c.lower_
+                for c in root.lefts
+                if c.dep_ in ("compound", "nmod") and c.pos_ in ("NOUN", "PROPN")
+            }
+
+            def fits(e: Entity) -> bool:
+                if e.is_person or not e.name or e.type in (SpeakerType.GROUP, SpeakerType.OTHER):
+                    return False
+                if e.type == SpeakerType.PLACE and not places:
+                    return False
+                if nouns and not nouns & e.modifiers:
+                    return False
+                return lemma in e.modifiers or bool(e.classes & classes)
+
+        elif lemma in self.lex.document_nouns:
+
+            def fits(e: Entity) -> bool:
+                return (
+                    e.type == SpeakerType.OTHER
+                    and bool(e.name)
+                    and not e.plural
+                    and bool(e.classes & unnamed.classes)
+                    and not (e.owner is not None and e.name == e.owner.name)
+                )
+
+        else:
+            return None
+        sent = self.sent_of[root.i]
+        headline = root.i < self.headline_end
+        window = CATAPHORA_HEADLINE if headline else CATAPHORA_WINDOW
+        start = bisect.bisect_right(self._event_toks, root.i)
+        i = start
+        while i < len(self._events):
+            ev = self._events[i]
+            if ev.sent - sent > window:
+                break
+            if ev.entity is not unnamed and fits(ev.entity):
+                return ev.entity
+            i += 1
+        # Looser: the story names the one it described as its next new speaker or subject
+        # ("Connecticut's tax commissioner says ... Kevin Sullivan says he ..."), provided no
+        # other role or affiliation says it is someone else.
+        first = root.left_edge
+        opens = first.i == 0 or first.is_sent_start or "\n" in self.doc[first.i - 1].text
+        if unnamed.type == SpeakerType.GROUP or not (headline or opens):
+            return None  # only a headline or a sentence that opens with the description
+        owners = self._affiliation_words(root)
+        window = CATAPHORA_HEADLINE if headline else CATAPHORA_LOOSE
+        i = start
+        while i < len(self._events):
+            ev = self._events[i]
+            if ev.sent - sent > window:
+                break
+            i += 1
+            e = ev.entity
+            if e is unnamed or not e.name or e.first < root.i:
+                continue
+            if not (ev.speaker or ev.weight >= W_SUBJECT):
+                continue
+            if role is not None:
+                if not e.is_person or role.gender and e.gender and e.gender != role.gender:
+                    continue
+                if owners & e.modifiers:
+                    return e  # "A spokeswoman for Hillary Clinton": "Clinton ... director X"
+                if role.anonymous or e.roles and not e.roles & wanted:
+                    continue
+                return e
+            if lemma in self.lex.org_nouns and not e.is_person and e.type != SpeakerType.GROUP:
+                if e.classes and not e.classes & classes and lemma not in e.modifiers:
+                    continue
+                return e
+        return None
+
+    def _affiliation_words(self, root: Token) -> set[str]:
+        """Name words of what a description belongs to: "a spokeswoman for Hillary Clinton"."""
+        words: set[str] = set()
+        for prep in root.rights:
+            if prep.dep_ == "prep" and prep.lower_ in ("for", "of", "at", "with"):
+                for c in prep.children:
+                    e = self.tok_entity.get(c.i)
+                    if e is not None and e.name:
+                        words.update(w.lower().strip(".,") for w in e.name.split())
+        return words - self.lex.definites
+
+    def _document_mentions(self, claim_spans: list[tuple[int, int]]) -> None:
+        """Documents outside claims that later descriptions refer to: "The Washington Post ran
+        a feature ... The piece used ...", "an article in the journal Science ... The research".
+        Only those the text names or gives an issuer become antecedents."""
+        lex = self.lex
+        starts = [s for s, _ in claim_spans]
+        for i in numpy.flatnonzero(numpy.isin(self._lemma, self._ids(lex.document_nouns))).tolist():
+            tok = self.doc[i]
+            if tok.pos_ != "NOUN" or tok.tag_ == "NNS" or tok.dep_ not in _DOCUMENT_DEPS:
+                continue
+            n = bisect.bisect_right(starts, tok.idx) - 1
+            if n >= 0 and tok.idx < claim_spans[n][1] or self.in_quote(tok.idx) is not None:
+                continue
+            name, issuer = self._document_name(tok)
+            if name is None:
+                continue
+            entity = self._new(SpeakerType.OTHER, name, tok.i, head=tok.lemma_.lower())
+            entity.owner = issuer
+            entity.classes.add(lex.document_nouns[tok.lemma_.lower()])
+            self._add_event(tok.i, entity, W_OTHER)
+
+    def _document_name(self, root: Token) -> tuple[str | None, Entity | None]:
+        """A document's name: its title ("a memoir entitled X"), its publisher ("X ran a
+        feature") or its own words when they hold a name ("an article in the journal Science")."""
+        lex = self.lex
+        title = self._title_after(root)
+        if title is not None:
+            return title, None
+        verb = root.head
+        if root.dep_ == "dobj" and verb.lemma_ in lex.publish_verbs:
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+            issuer = self.tok_entity.get(subject.i) if subject is not None else None
+            if issuer is not None and issuer.name and not issuer.plural:
+                return f"{issuer.name} {root.text}", issuer
+        words = self._document_words(root, list(root.subtree))
+        if len(words) > 12 or not any(self._named_at(t.i) for t in words if t.i != root.i):
+            return None, None
+        if words[0].lower_ in lex.quantifiers | lex.definites:
+            words = words[1:]
+        return self._text(words), None
+
+    def _title_after(self, root: Token) -> str | None:
+        """ "a memoir of her time at the White House entitled The White House Doctor: My
+        Patients Were Presidents": the capitalised (or quoted) title after a naming verb that
+        follows the document noun in its sentence. Read off the words, not the parse, which
+        rarely survives a title."""
+        doc = self.doc
+        end = min(len(doc), root.i + 14)
+        verb = next(
+            (t for t in doc[root.i + 1 : end] if t.lemma_.lower() in self.lex.naming_verbs),
+            None,
+        )
+        if (
+            verb is None
+            or verb.tag_ not in ("VBN", "VBD")
+            or any(c.dep_ == "nsubj" for c in verb.children)
+        ):
+            return None  # "entitled X", "called X", not "the union called Clinton a champion"
+        if any(t.is_sent_start for t in doc[root.i + 1 : verb.i + 1]):
+            return None
+        words: list[Token] = []
+        for tok in doc[verb.i + 1 : verb.i + 16]:
+            if tok.text in _QUOTE_TOKENS or tok.text in ("‘", "’"):
+                if words:
+                    break
+                continue
+            if tok.is_sent_start and words or tok.is_space:
+                break
+            if (
+                tok.text[:1].isupper()
+                or tok.like_num
+                or tok.text == ":"
+                or (words and tok.lower_ in _TITLE_SMALL_WORDS)
+            ):
+                words.append(tok)
+            else:
+                break
+        while words and (words[-1].lower_ in _TITLE_SMALL_WORDS or words[-1].text == ":"):
+            words.pop()
+        return self._text(words) if words else None
 
     def _subject_mentions(self) -> list[tuple[int, int]]:
         """Subjects outside quotes that keep salience chains going between claims: "he" / "she" /
@@ -717,7 +1180,25 @@ class ArticleCoref:
         if len(tokens) == 1 and tokens[0].lower_ in lex.pronouns:
             return self._pronoun(tokens[0])
         idx = {t.i for t in tokens}
-        root = next((t for t in tokens if t.head.i not in idx or t.head.i == t.i), tokens[0])
+        heads = [t for t in tokens if t.head.i not in idx or t.head.i == t.i]
+        # a hyphen the parser took for a head ("His ex - wife") is not the noun; of adjacent
+        # words parsed as sibling heads, the last is the noun of the phrase
+        words = [t for t in heads if not t.is_punct]
+        flat = len(words) > 1 and all(
+            t.head == words[0].head and t.dep_ == words[0].dep_ and t.pos_ == "NOUN" for t in words
+        )
+        flat = flat and all(
+            t in heads or t.is_punct for t in self.doc[words[0].i : words[-1].i + 1]
+        )
+        root = words[-1] if flat else (words or heads or tokens)[0]
+        named = [
+            t
+            for t in words
+            if (e := self.tok_entity.get(t.i)) is not None and e.name and e.is_person
+        ]
+        if len(words) > 1 and named and root not in named:
+            # "Oscar-winning actress Susan Sarandon" parsed as two appositions: the name
+            root = named[0]
         if root.pos_ == "PRON" and root.lower_ in lex.pronouns:
             return self._pronoun(root)
         if root.pos_ in ("VERB", "AUX"):
@@ -729,6 +1210,7 @@ class ArticleCoref:
         coordinated = self._coordination(root, idx, tokens)
         if coordinated is not None:
             return coordinated
+
         entity = self.tok_entity.get(root.i)
         if entity is not None and entity.type != SpeakerType.GROUP:
             return entity
@@ -738,15 +1220,30 @@ class ArticleCoref:
             or root.lemma_.lower() in lex.party_labels
         ):
             return self._label(root, entity)
-        for child in root.children:  # "A spokeswoman, Jennifer Palmieri, said"
-            if (
-                child.dep_ == "appos"
-                and child.i in idx
-                and self.tok_entity.get(child.i) is not None
-            ):
-                named = self.tok_entity[child.i]
-                if named.name:
-                    return named
+        appositives = [  # "A spokeswoman, Jennifer Palmieri, said"; a person before "(D-Va.)"
+            named
+            for child in root.children
+            if child.dep_ == "appos"
+            and child.i in idx
+            and (named := self.tok_entity.get(child.i)) is not None
+            and named.name
+        ]
+        if appositives:
+            return next((e for e in appositives if e.is_person), appositives[0])
+        if root.dep_ == "appos" and root.pos_ == "NOUN" and root.head.i not in idx and not entity:
+            # "Walter Energy, another mining company": the name the description is in apposition
+            # to, or a name in apposition to the same noun ("his daughter, Ellie, a senior")
+            head = root.head
+            named = self.tok_entity.get(head.i) or next(
+                (
+                    self.tok_entity[c.i]
+                    for c in head.children
+                    if c.dep_ == "appos" and c.i < root.i and c.i in self.tok_entity
+                ),
+                None,
+            )
+            if named is not None and named.name and named.type != SpeakerType.GROUP:
+                return named
         if root.text[:1].isupper() and entity is None:
             common = (
                 root.lemma_.lower() in lex.org_nouns
@@ -806,8 +1303,8 @@ class ArticleCoref:
             return None
         if len(named) == len(parts):
             return self._group(named, tokens)
-        names = [e.name if e is not None else text for e, text in parts]
-        name = ", ".join(names[:-1]) + " and " + names[-1]  # type: ignore[operator]
+        names = [e.name if e is not None and e.name else text for e, text in parts]
+        name = ", ".join(names[:-1]) + " and " + names[-1]
         return self._new(SpeakerType.GROUP, name, tokens[0].i, plural=True)
 
     def _group(self, members: list[Entity], tokens: list[Token]) -> Entity:
@@ -897,6 +1394,16 @@ class ArticleCoref:
     # ------------------------------------------------------------------ descriptions
 
     def _description(self, root: Token, tokens: list[Token]) -> Entity | None:
+        result = self._describe(root, tokens)
+        if result is not None and result.name is None and not result.plural:
+            first = tokens[0].lower_
+            document = root.lemma_.lower() in self.lex.document_nouns
+            introduced = first in _INTRODUCERS or root.i < self.headline_end
+            if introduced or first not in self.lex.quantifiers and not document:
+                self._forward[id(result)] = root  # may be named in the next sentences
+        return result
+
+    def _describe(self, root: Token, tokens: list[Token]) -> Entity | None:
         lex = self.lex
         lemma = root.lemma_.lower()
         plural = root.tag_ in ("NNS", "NNPS")
@@ -910,6 +1417,9 @@ class ArticleCoref:
             or " ".join(t.lower_ for t in tokens[:2]) in lex.quantifiers
         )
         owner = self._owner(root)
+        if owner is None:
+            poss = next((t for t in tokens if t.dep_ == "poss" and t.i < root.i), None)
+            owner = self._owner(poss.head) if poss is not None else None
         role = lex.roles.get(lemma)
         org_classes = lex.org_nouns.get(lemma)
         person_noun = role is not None
@@ -926,6 +1436,8 @@ class ArticleCoref:
             return self._document(root, tokens, owner, indefinite)
         if plural:
             pair = self._pair(root, tokens, person_noun)
+            if pair is None and person_noun and not indefinite:
+                pair = self._members_body(root)
             return pair if pair is not None else self._unnamed(root, SpeakerType.GROUP, True)
         if indefinite:
             if person_noun and owner is None and tokens[0].lower_ in ("a", "an"):
@@ -940,7 +1452,7 @@ class ArticleCoref:
         if person_noun and role is not None:
             # "his lawyer", "the ad's narrator": someone's relation or employee is only taken to be
             # a person the article describes with that role, never merely the salient one
-            return self._person_description(root, owner is None and not role.anonymous)
+            return self._person_description(root, owner is None and not role.anonymous, owner)
         if org_classes is not None:
             return self._org_description(root, org_classes) or self._unnamed(
                 root, SpeakerType.ORGANISATION, False
@@ -960,21 +1472,28 @@ class ArticleCoref:
         return None
 
     def _pair(self, root: Token, tokens: list[Token], person_noun: bool) -> Entity | None:
-        """ "both men", "the two countries", "The two Republican presidents" -> the two in play."""
-        words = {t.lower_ for t in tokens[:3]}
-        if not ({"two", "both", "pair"} & words) or root.lemma_.lower() in self.lex.document_nouns:
-            return None
+        """ "both men", "the two countries", "The two Republican presidents" -> the two in play;
+        "the senators", "the candidates" -> the two the article gives that role, when only two."""
+        words = {t.lower_ for t in root.lefts} | {t.lower_ for t in tokens[:1]}
         lemma = root.lemma_.lower()
+        if lemma in self.lex.document_nouns:
+            return None
+        counted = bool({"two", "both", "pair"} & words) or lemma == "pair"
         role = self.lex.roles.get(lemma)
+        if not counted and (role is None or tokens[0].lower_ != "the" or len(tokens) > 3):
+            return None  # uncounted, only a definite plural of a role ("the senators")
         if person_noun or lemma in ("man", "woman", "leader", "candidate"):
             gender = role.gender if role else None
+            wanted = {lemma, *(role.also if role else ())}
 
             def accept(e: Entity) -> float:
                 if not e.is_person or not e.name or (gender and e.gender and e.gender != gender):
                     return 0.0
-                return 1.5 if lemma in e.roles else 1.0
+                if e.roles & wanted:
+                    return 1.5
+                return 1.0 if counted and (e.gender or e.full_count) else 0.0
 
-        elif self.lex.org_nouns.get(lemma):
+        elif self.lex.org_nouns.get(lemma) and counted:
             classes = set(self.lex.org_nouns[lemma])
 
             def accept(e: Entity) -> float:
@@ -983,11 +1502,36 @@ class ArticleCoref:
         else:
             return None
         scores = self._salience(root.i, accept, window=4)
-        if len(scores) < 2:
-            return None
+        if not counted or len(scores) < 2:
+            # the two named holders of the role in the last paragraphs, if there are two
+            scores = self._salience(root.i, lambda e: max(accept(e) - 1.0, 0.0), window=12)
+            if len(scores) != 2:
+                return None
         best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0].first))[:2]
         members = sorted((e for e, _ in best), key=lambda e: e.first)
         return self._group(members, tokens)
+
+    def _members_body(self, root: Token) -> Entity | None:
+        """ "top black lawmakers" -> the Congressional Black Caucus: members described by the
+        words of a named body's name stand for that body."""
+        mods = {
+            c.lower_
+            for c in root.lefts
+            if c.dep_ in ("amod", "compound") and c.lower_ not in self.lex.title_modifiers
+        } - {"top", "senior", "former", "other", "many", "some", "several"}
+        if not mods or any(m in self.lex.party_labels for m in mods):
+            return None  # "Democratic leaders" are not the Democratic National Committee
+        if not mods:
+            return None
+        bodies = [
+            e
+            for e in self.entities
+            if e.type == SpeakerType.ORGANISATION
+            and e.name
+            and "committee" in e.classes
+            and mods <= e.modifiers
+        ]
+        return min(bodies, key=lambda e: abs(e.first - root.i), default=None)
 
     def _modifier_words(self, root: Token) -> set[str]:
         words: set[str] = set()
@@ -1002,8 +1546,11 @@ class ArticleCoref:
                             words.add(party.lower())
         return words
 
-    def _person_description(self, root: Token, fallback: bool) -> Entity | None:
-        """ "the senator", "The Indiana governor", "the Republican nominee", "the businessman"."""
+    def _person_description(
+        self, root: Token, fallback: bool, owner: Entity | None = None
+    ) -> Entity | None:
+        """ "the senator", "The Indiana governor", "the Republican nominee", "the businessman";
+        with an owner, "his ex-wife", "Keith Lamont Scott's wife"."""
         lemma = root.lemma_.lower()
         wanted = {lemma, *self._also(lemma)}
         mods = self._modifier_words(root) - {"former", "then", "new", "top", "current", "longtime"}
@@ -1024,6 +1571,22 @@ class ArticleCoref:
                 fit = accept(e)
                 if fit > 0:
                     scores[e] = 0.05 * fit * (1.0 if e.first < root.i else 0.8)
+        if not scores and role is not None and role.family and owner is not None and owner.core:
+            # a relative of a named person shares the surname: "Keith Lamont Scott's wife" is
+            # Rakeyia Scott, Donald Trump's "ex-wife" Ivana Trump
+            surname = owner.core[-1]
+
+            def relative(e: Entity) -> float:
+                if e is owner or not e.is_person or not e.name or not e.core:
+                    return 0.0
+                if gender and e.gender and e.gender != gender:
+                    return 0.0
+                return 1.0 if e.core[-1] == surname and len(e.core) > 1 else 0.0
+
+            scores = self._salience(root.i, relative, window=12)
+            for e in self.persons if not scores else ():
+                if relative(e):
+                    scores[e] = 0.05 * (1.0 if e.first < root.i else 0.8)
         if not scores and fallback and not self._names_other(root, mods):
             # "the Republican nominee" in an article that never gives him that title:
             # the person in play
@@ -1049,9 +1612,10 @@ class ArticleCoref:
             ):
                 return True
             if child.dep_ == "prep" and any(
-                g.ent_type_ in ("ORG", "PERSON") for g in child.subtree
+                g.ent_type_ in ("ORG", "PERSON") and g.lower_ not in self.lex.title_modifiers
+                for g in child.subtree
             ):
-                return True
+                return True  # "the director of the FBI", but not "the secretary of State"
         return False
 
     def _also(self, lemma: str) -> tuple[str, ...]:
@@ -1066,14 +1630,17 @@ class ArticleCoref:
             return 1.0
         fit = 1.0
         for word in mods:
-            if word in e.modifiers or word in e.roles:
+            party = self.lex.party_labels.get(word)
+            if word in e.modifiers or word in e.roles or party and party.lower() in e.modifiers:
                 fit += 1.0
-            elif self.lex.place(word) is not None or word in self.lex.party_labels:
-                # a place or party the entity is not known for ("the Vermont senator", Grassley)
+            elif word in self.lex.party_labels or self.lex.place(word) is not None:
+                # a place or party the entity is not known for ("the Vermont senator", Grassley);
+                # a party says nothing against a place ("the California congressman", a Democrat)
+                is_party = word in self.lex.party_labels
                 known = {
                     m
                     for m in e.modifiers
-                    if self.lex.place(m) is not None or m in self.lex.party_labels
+                    if (m in self.lex.party_labels if is_party else self.lex.place(m) is not None)
                 }
                 if known:
                     return 0.0
@@ -1081,16 +1648,25 @@ class ArticleCoref:
 
     def _org_description(self, root: Token, classes: tuple[str, ...]) -> Entity | None:
         """ "the newspaper", "the commission", "the agency", "the government", "the city"."""
+        for prep in root.rights:  # "A three-judge panel of the U.S. Court of Appeals"
+            if prep.dep_ == "prep" and prep.lower_ == "of":
+                body = next((self.tok_entity.get(c.i) for c in prep.children), None)
+                if body is not None and body.name and body.type == SpeakerType.ORGANISATION:
+                    return body
         lemma = root.lemma_.lower()
         mods = self._modifier_words(root)
         wanted = set(classes)
         generic = bool(wanted & {"company", "organisation", "agency", "bank"})
+        # "the union": a union ("Mine Workers") before any organisation
+        specific = wanted - {"organisation"} if "organisation" in wanted else set()
 
         def accept(e: Entity) -> float:
             if e.is_person or e.type == SpeakerType.GROUP or not e.name:
                 return 0.0
             if lemma in e.modifiers:
                 return 1.5 + 0.5 * len(mods & e.modifiers)
+            if e.classes & specific:
+                return 2.0 + 0.5 * len(mods & e.modifiers)
             if e.classes & wanted:
                 return 1.0 + 0.5 * len(mods & e.modifiers)
             if generic and e.type == SpeakerType.ORGANISATION and not e.classes:
@@ -1103,7 +1679,29 @@ class ArticleCoref:
                 fit = accept(e)
                 if fit >= 1.0 and e.full_count:
                     scores[e] = 0.05 * fit * (1.0 if e.first < root.i else 0.8)
-        return self._best(scores)
+        elif specific and all(accept(e) < 1.0 for e in scores):
+            # only a guess in play: a body of the very class named further back ("the union")
+            further = {
+                e: 0.05 * accept(e) * (1.0 if e.first < root.i else 0.8)
+                for e in self.entities
+                if e.classes & specific and e.full_count
+            }
+            scores = further or scores
+        # a noun modifier that names one of them decides ("the appeals court": not the Supreme
+        # Court, when the Court of Appeals is in play)
+        nouns = {
+            c.lower_
+            for c in root.lefts
+            if c.dep_ in ("compound", "nmod") and c.pos_ in ("NOUN", "PROPN")
+        }
+        named = {e: v for e, v in scores.items() if nouns & e.modifiers}
+        if nouns and not named:
+            named = {
+                e: accept(e) * (1.0 if e.first < root.i else 0.8)
+                for e in self.entities
+                if nouns & e.modifiers and accept(e) >= 1.0 and e.full_count
+            }
+        return self._best(named or scores)
 
     def _the_campaign(self, tok: int) -> Entity | None:
         """ "the campaign": the campaign in play, else the campaign of the most salient person."""
@@ -1125,7 +1723,10 @@ class ArticleCoref:
         of the same class."""
         lemma = root.lemma_.lower()
         cls = self.lex.document_nouns.get(lemma, "other")
-        owner_toks = [c for c in root.children if c.dep_ in ("poss", "compound") and c.i < root.i]
+        owner_toks = sorted(  # "USA TODAY's super PAC tally": the possessive is the issuer
+            (c for c in root.children if c.dep_ in ("poss", "compound") and c.i < root.i),
+            key=lambda c: c.dep_ != "poss",
+        )
         if owner is None:
             owner = next(
                 (e for c in owner_toks if (e := self.tok_entity.get(c.i)) is not None and e.name),
@@ -1134,7 +1735,7 @@ class ArticleCoref:
         if owner is not None and owner.name and owner_toks:
             rest = [
                 t
-                for t in tokens
+                for t in self._document_words(root, tokens)
                 if t.i > max(c.i for c in owner_toks) and t.text not in ("'s", "’s", "'")
             ]
             name = f"{owner.name}'s {self._text(rest)}" if rest else owner.name
@@ -1143,19 +1744,27 @@ class ArticleCoref:
             entity.classes.add(cls)
             self._add_event(root.i, entity, W_OTHER)
             return entity
-        if any(
-            (e := self.tok_entity.get(t.i)) is not None and e.name for t in tokens if t.i != root.i
-        ):
-            words = (
-                tokens[1:]
-                if tokens[0].lower_ in self.lex.quantifiers | self.lex.definites
-                else tokens
-            )
+        # A name in the noun phrase ("a recent Reuters survey of voter lists", "a web video by
+        # the Republican National Committee"): named by its words, never those of a relative
+        # clause or of an aside after the noun
+        words = self._document_words(root, tokens)
+        plural = root.tag_ in ("NNS", "NNPS")
+        called = self._title_after(root) if root.i + 1 < len(self.doc) else None
+        if called is not None and not plural:  # "A contentious visa program ..., called EB-5"
+            name = f"{called} {root.text}" if len(called.split()) == 1 else called
+            entity = self._new(SpeakerType.OTHER, name, root.i, head=lemma)
+            entity.classes.add(cls)
+            self._add_event(root.i, entity, W_OTHER)
+            return entity
+        definite = tokens[0].lower_ in self.lex.definites
+        if (definite or not plural) and any(self._named_at(t.i) for t in words if t.i != root.i):
+            # "the results of the latest Quinnipiac University poll", not "some polls in Florida"
+            if words[0].lower_ in self.lex.quantifiers | self.lex.definites:
+                words = words[1:]
             entity = self._new(SpeakerType.OTHER, self._text(words), root.i, head=lemma)
             entity.classes.add(cls)
             self._add_event(root.i, entity, W_OTHER)
             return entity
-        plural = root.tag_ in ("NNS", "NNPS")
         if not indefinite and not plural and any(c.dep_ == "det" for c in root.children):
 
             def accept(e: Entity) -> float:
@@ -1164,11 +1773,36 @@ class ArticleCoref:
                 return 1.2 if e.head == lemma else 1.0 if cls in e.classes else 0.0
 
             best = self._best(self._salience(root.i, accept, 12))
+            if best is None:
+                # a story about one document keeps calling it "the article" long after
+                earlier = [
+                    e
+                    for e in self.entities
+                    if e.name
+                    and e.first < root.i
+                    and (e.head == lemma or cls in _LASTING_DOCUMENTS and accept(e))
+                ]
+                best = max(earlier, key=lambda e: (accept(e), e.first), default=None)
             if best is not None:
                 return best
         entity = self._unnamed(root, SpeakerType.OTHER, plural)
         entity.classes.add(cls)
         return entity
+
+    def _named_at(self, i: int) -> bool:
+        entity = self.tok_entity.get(i)
+        return entity is not None and bool(entity.name)
+
+    def _document_words(self, root: Token, tokens: list[Token]) -> list[Token]:
+        """The words of a document mention up to the first aside after its noun: a comma or
+        dash, or a relative clause ("the study -- which notes ...")."""
+        clause = {t.i for c in root.rights if c.dep_ in ("relcl", "appos") for t in c.subtree}
+        out = []
+        for t in tokens:
+            if t.i > root.i and (t.is_punct and t.text not in ("-", "/", "'s") or t.i in clause):
+                break
+            out.append(t)
+        return out
 
     def _text(self, tokens: Sequence[Token]) -> str:
         """The article text the tokens cover, as written."""
@@ -1195,6 +1829,12 @@ class ArticleCoref:
                 if e.gender is None:
                     return UNKNOWN_GENDER
                 return 1.0 if e.gender == gender else 0.0
+
+            # nobody of that gender lately: the last one further back (short lines of tweets
+            # or captions stretch the distance)
+            return self._best(
+                self._salience(tok.i, accept) or self._salience(tok.i, accept, 2 * WINDOW)
+            )
 
         elif pron.gender == "n":
 
@@ -1363,6 +2003,18 @@ class ArticleCoref:
                     self.persons.append(entity)
                 return entity
         return None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` differ by exactly one substituted, inserted or deleted letter."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + (len(a) == len(b)) :] == b[i + 1 :]
 
 
 def named_entities(entities: Iterable[Entity]) -> list[Entity]:

@@ -113,7 +113,7 @@ def person_name(tokens: list[Token], lex: SpeakerLexicon) -> NameParts | None:
     # Drop middle initials ("James B. Comey"), keep a leading one ("G.K. Butterfield").
     if len(words) > 2:
         words = [words[0], *[w for w in words[1:-1] if not _INITIAL.match(w)], words[-1]]
-    core = [w.lower() for w in words]
+    core = [w.lower().replace("’", "'") for w in words]  # "O’Neill" is "O'Neill"
     if len(core) > 1 and core[-1].rstrip(".") in lex.name_suffixes:
         core = core[:-1]
     return NameParts(tuple(words), tuple(core), gender, titles, tokens[-1].i)
@@ -399,6 +399,14 @@ def describe_person(ent: Span, lex: SpeakerLexicon, ent_index: dict[int, Span]) 
                         desc.modifiers.update(w.lower() for w in span.text.split())
     if root.dep_ == "appos" and root.head.pos_ == "NOUN":
         describe_appositive(root.head, lex, desc, ent_index)
+    elif (
+        root.dep_ == "appos"
+        and root.head.dep_ == "pobj"
+        and root.head.head.dep_ == "prep"
+        and root.head.head.head.pos_ == "NOUN"
+    ):
+        # "An attorney for Pagliano, Mark MacDougall": the parser hangs the name on "Pagliano"
+        describe_appositive(root.head.head.head, lex, desc, ent_index)
     if desc.affiliation is None:
         desc.affiliation = _group_affiliation(doc, ent.start - len(zone), lex)
     return desc

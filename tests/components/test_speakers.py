@@ -239,6 +239,125 @@ CASES = [
         ["Republicans"],
         ["Republicans"],
     ),
+    (
+        "misspelt surname",
+        (
+            "Attorney General Eric Schneiderman opened an inquiry on Monday."
+            " Scheiderman said the foundation had not registered."
+        ),
+        ["Scheiderman"],
+        ["Eric Schneiderman"],
+    ),
+    (
+        "a relative shares the surname",
+        (
+            "Police shot Keith Lamont Scott on Tuesday. Rakeyia Scott filmed the encounter."
+            " Keith Lamont Scott's wife said he was unarmed."
+        ),
+        ["Keith Lamont Scott's wife"],
+        ["Rakeyia Scott"],
+    ),
+    (
+        "coordinated given names share a surname; possessive relation",
+        (
+            "Lawyers for both Donald and Ivana Trump filed papers. Donald Trump did not comment."
+            " His ex-wife said the file should stay sealed."
+        ),
+        ["His ex-wife"],
+        ["Ivana Trump"],
+    ),
+    (
+        "my father in an op-ed: the author's relative",
+        (
+            "My parents, James and Olive Meehan, were nurses. My father said the world was"
+            " ending.\n\nCharlotte Meehan is a playwright."
+        ),
+        ["My father"],
+        ["James Meehan"],
+    ),
+    (
+        "cataphora: a lead's description is the speaker named next",
+        (
+            "A former party chairman says the party needs a backup plan.\n\n"
+            '"Now is the time," said Don Fowler, who led the party in the 1990s.'
+        ),
+        ["A former party chairman", "Don Fowler"],
+        ["Don Fowler", "Don Fowler"],
+    ),
+    (
+        "a plural title covers every coordinated name",
+        (
+            "Critics, like Senators Charles Grassley, Republican of Iowa, and Patrick Leahy,"
+            " Democrat of Vermont, want changes. The senators said the program was broken."
+        ),
+        ["The senators"],
+        ["Charles Grassley and Patrick Leahy"],
+    ),
+    (
+        "members stand for the body whose name describes them",
+        (
+            "Top black lawmakers said Friday that the remarks were an insult."
+            " Rep. G.K. Butterfield, head of the Congressional Black Caucus, spoke first."
+        ),
+        ["Top black lawmakers"],
+        ["the Congressional Black Caucus"],
+    ),
+    (
+        "a party is no objection to a place",
+        (
+            "Rep. Adam Schiff, the top Democrat on the panel, spoke on Monday."
+            " The California congressman said Russia was meddling."
+        ),
+        ["The California congressman"],
+        ["Adam Schiff"],
+    ),
+    (
+        "pronoun: the subject of the sentence before beats an older speaker",
+        (
+            "President Barack Obama announced the rules in 2014. Another critic, Laurence Tribe,"
+            " likened the rules to burning the Constitution. Mr. Obama dismissed the criticism"
+            ' as the voice of a coal company. "You know, I love Larry," he said.'
+        ),
+        ["Laurence Tribe", "he"],
+        ["Laurence Tribe", "Barack Obama"],
+    ),
+    (
+        "organisation: a noun modifier decides, and the name runs to its Circuit",
+        (
+            "The Supreme Court declined the case in May. The U.S. Court of Appeals for the Sixth"
+            " Circuit heard arguments in June. Lawyers filed more briefs in July."
+            " The appeals court ruled that the law was invalid."
+        ),
+        ["The appeals court"],
+        ["the U.S. Court of Appeals for the Sixth Circuit"],
+    ),
+    (
+        "bloc and alliance",
+        (
+            "European Union leaders met in Bratislava. NATO officials were not invited."
+            " The bloc said it would act alone."
+        ),
+        ["The bloc"],
+        ["the European Union"],
+    ),
+    (
+        "document named after its publisher",
+        (
+            "The Washington Post ran a feature on Saturday about the rally."
+            " The piece said the crowd was small."
+        ),
+        ["The piece"],
+        ["The Washington Post feature"],
+    ),
+    (
+        "document named by its title",
+        (
+            "Mariano wrote a memoir entitled The White House Doctor."
+            " The book says the first lady was ill."
+        ),
+        ["The book"],
+        ["The White House Doctor"],
+    ),
 ]
 
 
@@ -246,6 +365,18 @@ CASES = [
 def test_speakers_resolves_pattern(parse, resolver, pattern, text, speakers, expected):
     doc = resolve(parse, resolver, text, [claim(text, s) for s in speakers])
     assert [c.speaker_resolved for c in doc._.claims] == expected
+
+
+def test_speakers_speaker_not_named_in_own_claim(parse, resolver):
+    """ "People like Bobby Scott, he said": the name in the claim is not its speaker."""
+    text = (
+        '"Congress is thin on these issues," said Cornell Brooks, president of the NAACP.'
+        ' "We are at a moment in history. We need people of substance."\n\n'
+        "People like Bobby Scott, he said."
+    )
+    claims = [claim(text, "Cornell Brooks"), claim(text, "he", content="People like Bobby Scott")]
+    doc = resolve(parse, resolver, text, claims)
+    assert [c.speaker_resolved for c in doc._.claims] == ["Cornell Brooks", "Cornell Brooks"]
 
 
 def test_speakers_first_person_in_quote(parse, resolver):
