@@ -50,7 +50,7 @@ from spacy.attrs import DEP, IDX, IS_SPACE, LEMMA, LOWER, ORTH, SENT_START
 from spacy.tokens import Doc, Span, Token
 
 from ..schema import Claim, SpeakerType, TextSpan
-from ..speaker_assets import SpeakerLexicon
+from ..speaker_assets import Place, SpeakerLexicon
 from .speaker_names import (
     Description,
     NameParts,
@@ -87,6 +87,10 @@ _SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 _QUOTE_TOKENS = ('"', "“", "”", "„", "‟", "«", "»", "''", "``")
 _OPENERS = {"“", "„", "‟", "«", "``"}
 _CLOSERS = {"”", "»", "''"}
+
+
+#: Entity classes of places and the governments that stand for them.
+PLACE_CLASSES = frozenset({"government", "country", "state", "city"})
 
 
 @dataclass(eq=False)
@@ -697,19 +701,7 @@ class ArticleCoref:
                     entity.classes.add("government")
                     self.org_keys[key] = entity
                 return entity
-            key = "place:" + place.name
-            entity = self.org_keys.get(key)
-            if entity is None:
-                entity = self._new(SpeakerType.PLACE, place.name, ent.start, key=key)
-                entity.classes.update(
-                    ("state",) if place.kind == "state" else ("country", "government")
-                )
-                entity.classes.update(place.classes)
-                entity.modifiers.update(
-                    w.lower().strip(".") for w in (place.name + " " + place.short).split()
-                )
-                self.org_keys[key] = entity
-            return entity
+            return self._place_entity(place, ent.start)
         # A one-word ORG / NORP that is the surname of a known person ("Wang compared ..."),
         # maybe misspelt ("Scheiderman" for Schneiderman)
         if ent.label_ in ("ORG", "NORP") and len(tokens) == 1 and tokens[0].text[:1].isupper():
@@ -956,7 +948,7 @@ class ArticleCoref:
 
         elif lemma in self.lex.org_nouns:
             classes = set(self.lex.org_nouns[lemma])
-            places = bool(classes & {"government", "country", "state", "city"})
+            places = bool(classes & PLACE_CLASSES)
             # "an appeals court" is not the Supreme Court: noun modifiers must be in the name
             nouns = {
                 c.lower_
@@ -964,11 +956,16 @@ class ArticleCoref:
                 if c.dep_ in ("compound", "nmod") and c.pos_ in ("NOUN", "PROPN")
             }
 
+            named_places = self._named_places(root)
+
             def fits(e: Entity) -> bool:
                 if e.is_person or not e.name or e.type in (SpeakerType.GROUP, SpeakerType.OTHER):
                     return False
                 if e.type == SpeakerType.PLACE and not places:
                     return False
+                if named_places and e.classes & PLACE_CLASSES:
+                    # "the German government" is not the United States named next
+                    return self._place_name(e) in named_places
                 if nouns and not nouns & e.modifiers:
                     return False
                 return lemma in e.modifiers or bool(e.classes & classes)
@@ -1646,6 +1643,32 @@ class ArticleCoref:
                     return 0.0
         return fit
 
+    def _place_entity(self, place: Place, start: int) -> Entity:
+        """The entity of a country or state, made on first mention."""
+        key = "place:" + place.name
+        entity = self.org_keys.get(key)
+        if entity is None:
+            entity = self._new(SpeakerType.PLACE, place.name, start, key=key)
+            entity.classes.update(("state",) if place.kind == "state" else ("country", "government"))
+            entity.classes.update(place.classes)
+            entity.modifiers.update(
+                w.lower().strip(".") for w in (place.name + " " + place.short).split()
+            )
+            self.org_keys[key] = entity
+        return entity
+
+    def _named_places(self, root: Token) -> set[str]:
+        """Places a description names ("the German government" -> Germany)."""
+        return {p.name for m in self._modifier_words(root) if (p := self.lex.place(m)) is not None}
+
+    def _place_name(self, e: Entity) -> str | None:
+        """The place an entity is or governs ("Washington" -> United States)."""
+        for text in (e.name, e.affiliation):
+            place = self.lex.place(text) if text else None
+            if place is not None:
+                return place.name
+        return None
+
     def _org_description(self, root: Token, classes: tuple[str, ...]) -> Entity | None:
         """ "the newspaper", "the commission", "the agency", "the government", "the city"."""
         for prep in root.rights:  # "A three-judge panel of the U.S. Court of Appeals"
@@ -1660,9 +1683,13 @@ class ArticleCoref:
         # "the union": a union ("Mine Workers") before any organisation
         specific = wanted - {"organisation"} if "organisation" in wanted else set()
 
+        named_places = self._named_places(root)
+
         def accept(e: Entity) -> float:
             if e.is_person or e.type == SpeakerType.GROUP or not e.name:
                 return 0.0
+            if named_places and e.classes & PLACE_CLASSES:
+                return 3.0 if self._place_name(e) in named_places else 0.0
             if lemma in e.modifiers:
                 return 1.5 + 0.5 * len(mods & e.modifiers)
             if e.classes & specific:
@@ -1701,7 +1728,14 @@ class ArticleCoref:
                 for e in self.entities
                 if nouns & e.modifiers and accept(e) >= 1.0 and e.full_count
             }
-        return self._best(named or scores)
+        best = self._best(named or scores)
+        if best is None and len(named_places) == 1 and wanted & PLACE_CLASSES:
+            # "the German government" with Germany never named: the country itself
+            (name,) = named_places
+            place = self.lex.place(name)
+            if place is not None:
+                return self._place_entity(place, root.i)
+        return best
 
     def _the_campaign(self, tok: int) -> Entity | None:
         """ "the campaign": the campaign in play, else the campaign of the most salient person."""

@@ -358,6 +358,15 @@ CASES = [
         ["The book"],
         ["The White House Doctor"],
     ),
+    (
+        "government named by its nationality, another government in play",
+        (
+            "Washington said the talks would go on."
+            " The German government warned of lasting damage to supply chains."
+        ),
+        ["Washington", "The German government"],
+        ["Washington", "Germany"],
+    ),
 ]
 
 
