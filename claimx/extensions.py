@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from .schema import RESULT_TYPES
 
-EXTENSIONS = ("claims", "speakers", "topics", "claimx_error")
+EXTENSIONS = ("claims", "speakers", "topics", "keyphrases", "claimx_error")
 _TAG = "__claimx__"
 
 

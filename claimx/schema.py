@@ -12,7 +12,7 @@ from enum import Enum
 from typing import Any
 
 #: Version of the JSON shape written by ``Article.to_dict``; bump on any change.
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class ContentKind(str, Enum):
@@ -84,6 +84,36 @@ class Content(TextSpan):
 
 
 @dataclass(frozen=True)
+class Topic:
+    """What an article or claim is about: a top-level IPTC Media Topic label, scored in [0, 1]."""
+
+    label: str
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "score": round(self.score, 3)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Topic:
+        return Topic(str(data["label"]), float(data["score"]))
+
+
+@dataclass(frozen=True)
+class Keyphrase:
+    """A salient subject named in the text ("South China Sea", "tariffs"), scored in [0, 1]."""
+
+    text: str
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "score": round(self.score, 3)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Keyphrase:
+        return Keyphrase(str(data["text"]), float(data["score"]))
+
+
+@dataclass(frozen=True)
 class Claim:
     """One attributed statement."""
 
@@ -96,6 +126,8 @@ class Claim:
     addressee: TextSpan | None = None
     addressee_resolved: str | None = None
     confidence: float = 0.5
+    topics: tuple[Topic, ...] = ()  # what this claim is about, best first
+    keyphrases: tuple[Keyphrase, ...] = ()  # subjects named in its content, best first
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +140,8 @@ class Claim:
             "content": self.content.to_dict(),
             "kind": self.kind.value,
             "confidence": round(self.confidence, 3),
+            "topics": [t.to_dict() for t in self.topics],
+            "keyphrases": [k.to_dict() for k in self.keyphrases],
         }
 
     @classmethod
@@ -125,6 +159,8 @@ class Claim:
             addressee=span("addressee"),
             addressee_resolved=data.get("addressee_resolved"),
             confidence=float(data.get("confidence", 0.5)),
+            topics=tuple(Topic.from_dict(t) for t in data.get("topics") or ()),
+            keyphrases=tuple(Keyphrase.from_dict(k) for k in data.get("keyphrases") or ()),
         )
 
 
@@ -165,19 +201,6 @@ class Speaker:
 
 
 @dataclass(frozen=True)
-class Topic:
-    label: str
-    score: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "score": round(self.score, 3)}
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Topic:
-        return Topic(str(data["label"]), float(data["score"]))
-
-
-@dataclass(frozen=True)
 class Article:
     """The result for one article: its claims and the entities that make them."""
 
@@ -185,6 +208,7 @@ class Article:
     claims: tuple[Claim, ...] = ()
     speakers: tuple[Speaker, ...] = ()
     topics: tuple[Topic, ...] = ()
+    keyphrases: tuple[Keyphrase, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -194,6 +218,7 @@ class Article:
             "claims": [c.to_dict() for c in self.claims],
             "speakers": [s.to_dict() for s in self.speakers],
             "topics": [t.to_dict() for t in self.topics],
+            "keyphrases": [k.to_dict() for k in self.keyphrases],
         }
         if self.meta:
             out["meta"] = self.meta
@@ -207,13 +232,14 @@ class Article:
             claims=tuple(Claim.from_dict(c) for c in data.get("claims") or ()),
             speakers=tuple(Speaker.from_dict(s) for s in data.get("speakers") or ()),
             topics=tuple(Topic.from_dict(t) for t in data.get("topics") or ()),
+            keyphrases=tuple(Keyphrase.from_dict(k) for k in data.get("keyphrases") or ()),
             meta=dict(data.get("meta") or {}),
         )
 
 
 #: The result types that travel on ``doc._`` and must survive serialisation.
 RESULT_TYPES: dict[str, Any] = {
-    cls.__name__: cls for cls in (TextSpan, Cue, Content, Claim, Speaker, Topic, Article)
+    cls.__name__: cls for cls in (TextSpan, Cue, Content, Topic, Keyphrase, Claim, Speaker, Article)
 }
 
 

@@ -6,7 +6,9 @@ they need no spaCy and work just as well on results read back from a file.
 
 from __future__ import annotations
 
+import io
 import json
+import os
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
@@ -52,12 +54,23 @@ def write_json(records: Iterable[dict[str, Any]], out: TextIO, single: bool | No
     return count
 
 
-def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO) -> int:
-    """Write one record per line, flushed as each is written; returns the count."""
+def write_jsonl(records: Iterable[dict[str, Any]], out: TextIO, durable: bool = False) -> int:
+    """Write one record per line, flushed as each is written; returns the count.
+
+    With ``durable``, each line is also synced to disk (``fsync``) before the next
+    record is read, so a power loss keeps every line written; outputs that cannot
+    be synced (pipes, terminals) are only flushed.
+    """
     count = 0
+    sync = durable
     for record in records:
         out.write(_dumps(record) + "\n")
         out.flush()
+        if sync:
+            try:
+                os.fsync(out.fileno())
+            except (OSError, ValueError, io.UnsupportedOperation):
+                sync = False
         count += 1
     return count
 
@@ -99,6 +112,26 @@ def _speaker_cell(claim: dict[str, Any]) -> Text:
     return cell
 
 
+def topics_line(record: dict[str, Any], limit: int = 3) -> str:
+    """An article's top topics with their scores: "politics 0.62; conflict, war and peace 0.24"."""
+    topics = [t for t in record.get("topics") or [] if isinstance(t, dict)][:limit]
+    return "; ".join(
+        f"{t.get('label', '')} {t['score']:.2f}"
+        if isinstance(t.get("score"), (int, float))
+        else str(t.get("label", ""))
+        for t in topics
+    )
+
+
+def _content_cell(claim: dict[str, Any]) -> Text:
+    content = claim.get("content") or {}
+    cell = Text(_truncate(str(content.get("text", ""))))
+    phrases = [str(k.get("text", "")) for k in claim.get("keyphrases") or [] if isinstance(k, dict)]
+    if phrases:
+        cell.append("\n" + " · ".join(phrases), style="dim")
+    return cell
+
+
 def _claims_table(article: dict[str, Any], width: int) -> Table:
     claims = article.get("claims") or []
     speakers = article.get("speakers") or []
@@ -106,6 +139,8 @@ def _claims_table(article: dict[str, Any], width: int) -> Table:
     caption = f"{len(claims)} claim{'s' * (len(claims) != 1)}"
     if speakers:
         caption += f", {len(speakers)} speaker{'s' * (len(speakers) != 1)}"
+    if topics_line(article):
+        caption += f"\ntopics: {topics_line(article)}"
     table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
     # Fixed widths for the short columns (a cue fits "according to"), so content,
     # the only ratio column, gets all the rest; Rich's ratios ignore min_width.
@@ -116,16 +151,29 @@ def _claims_table(article: dict[str, Any], width: int) -> Table:
     table.add_column("confidence", justify="right", no_wrap=True)
     for claim in claims:
         cue = claim.get("cue") or {}
-        content = claim.get("content") or {}
         confidence = claim.get("confidence")
         table.add_row(
             _speaker_cell(claim),
             Text(cue.get("text") or "—", style="" if cue else "dim"),
             Text(str(claim.get("kind", ""))),
-            Text(_truncate(str(content.get("text", "")))),
+            _content_cell(claim),
             Text(f"{confidence:.2f}" if isinstance(confidence, (int, float)) else "—"),
         )
     return table
+
+
+def render_topics(articles: Iterable[dict[str, Any]], console: Console) -> int:
+    """Print one line per article: its id and top topics (or its error); returns the count."""
+    count = 0
+    for article in articles:
+        count += 1
+        article_id = str(article.get("id", ""))
+        if "error" in article:
+            line = Text.assemble((article_id, "bold"), ": ", (str(article["error"]), "red"))
+        else:
+            line = Text.assemble((article_id, "bold"), ": ", topics_line(article, 5) or "no topics")
+        console.print(line, soft_wrap=True)  # one line per article, however long
+    return count
 
 
 def render_table(articles: Iterable[dict[str, Any]], console: Console) -> int:

@@ -35,11 +35,13 @@ def claim(
         "content": span(TEXT, content),
         "kind": kind,
         "confidence": confidence,
+        "topics": [{"label": "economy, business and finance", "score": 0.8}],
+        "keyphrases": [{"text": "taxes", "score": 1.0}],
     }
 
 
 ARTICLE: dict[str, Any] = {
-    "schema_version": "1.0",
+    "schema_version": "1.1",
     "id": "news/a.txt",
     "claims": [
         claim("he", "said", "“Prices will fall,”", "direct", 0.9, resolved="Zoë Brandt"),
@@ -54,15 +56,17 @@ ARTICLE: dict[str, Any] = {
     ],
     "speakers": [],
     "topics": [],
+    "keyphrases": [],
 }
 EMPTY: dict[str, Any] = {
-    "schema_version": "1.0",
+    "schema_version": "1.1",
     "id": "b.txt",
     "claims": [],
     "speakers": [],
     "topics": [],
+    "keyphrases": [],
 }
-ERROR: dict[str, Any] = {"schema_version": "1.0", "id": "c.bin", "error": "binary file, not text"}
+ERROR: dict[str, Any] = {"schema_version": "1.1", "id": "c.bin", "error": "binary file, not text"}
 
 
 class FlushCounter(io.StringIO):

@@ -1,3 +1,3 @@
 """spaCy components of claimx; importing this package registers their factories."""
 
-from . import abbreviations, attribution, cues, quotes, speakers  # noqa: F401
+from . import abbreviations, attribution, cues, quotes, speakers, topics  # noqa: F401
