@@ -13,22 +13,27 @@ import contextlib
 import importlib
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterable, Iterator
 from enum import Enum
 from pathlib import Path
+from types import FrameType
 from typing import Annotated, Any, TextIO
 
 import typer
 from rich.console import Console
-from rich.text import Text
 
 from . import __version__
-from .batch import Result, run
+from .batch import available_cores, default_processes, run
+from .csv_export import write_csv
 from .errors import ClaimxError, InputError
-from .io import MAX_CHARS, STDIN, Record, open_inputs
+from .html_report import write_html
+from .io import JSONL_SUFFIXES, MAX_CHARS, STDIN, Record, Source, open_inputs
 from .pipeline import load_pipeline
-from .writers import render_table, write_json, write_jsonl
+from .progress import RunMonitor, say
+from .resume import Resume, load_written
+from .writers import render_table, render_topics, write_json, write_jsonl
 
 app = typer.Typer(
     name="claimx",
@@ -53,6 +58,8 @@ class OutputFormat(str, Enum):
     table = "table"
     json = "json"
     jsonl = "jsonl"
+    html = "html"
+    csv = "csv"
 
 
 class ReportFormat(str, Enum):
@@ -68,7 +75,7 @@ def _stderr() -> Console:
 
 
 def _say(console: Console, label: str, style: str, message: str) -> None:
-    console.print(Text.assemble((f"claimx: {label}: ", style), message))
+    say(console, label, style, message)
 
 
 def _error(console: Console, message: str) -> None:
@@ -83,8 +90,8 @@ def _reported_errors() -> Iterator[None]:
     except ClaimxError as err:
         _error(_stderr(), str(err))
         raise typer.Exit(1) from None
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
+    except KeyboardInterrupt as err:
+        raise typer.Exit(128 + getattr(err, "signum", signal.SIGINT)) from None
     except BrokenPipeError:
         # the reader went away (`claimx ... | head`): stop quietly, and keep Python
         # from complaining when it flushes stdout at exit
@@ -94,14 +101,50 @@ def _reported_errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C so the run unwinds and closes its output."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
 @contextlib.contextmanager
-def _output(path: str | None) -> Iterator[TextIO]:
-    """stdout, or the file named by ``-o`` (UTF-8)."""
+def _signals_stop_the_run() -> Iterator[None]:
+    """Ctrl-C, SIGTERM and SIGHUP end the run in order: lines written stay whole.
+
+    spaCy's worker processes are forked with these handlers and ignore the
+    signals: the parent stops them once it has unwound, so a Ctrl-C prints no
+    traceback from each worker.
+    """
+    parent = os.getpid()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        if os.getpid() == parent:
+            raise _Stopped(signum)
+
+    previous: dict[int, Any] = {}
+    try:
+        for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if sig is not None:
+                previous[sig] = signal.signal(sig, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        pass
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@contextlib.contextmanager
+def _output(path: str | None, append: bool = False) -> Iterator[TextIO]:
+    """stdout, or the file named by ``-o`` (UTF-8); ``append`` to resume into it."""
     if path is None or path == STDIN:
         yield sys.stdout
         return
     try:
-        stream = open(path, "w", encoding="utf-8", newline="\n")
+        stream = open(path, "a" if append else "w", encoding="utf-8", newline="\n")
     except OSError as err:
         raise ClaimxError(f"cannot write {path}: {err.strerror or err}") from None
     with stream:
@@ -113,9 +156,16 @@ def _is_stdout(path: str | None) -> bool:
 
 
 def _default_format(output: str | None) -> OutputFormat:
-    """Table for a person at a terminal, JSON for a pipe or a file."""
-    if _is_stdout(output) and Console().is_terminal:
-        return OutputFormat.table
+    """Table for a person at a terminal, JSON for a pipe or a file, JSONL for a .jsonl file."""
+    if _is_stdout(output):
+        return OutputFormat.table if Console().is_terminal else OutputFormat.json
+    assert output is not None
+    if os.path.splitext(output)[1].lower() in JSONL_SUFFIXES:
+        return OutputFormat.jsonl
+    if os.path.splitext(output)[1].lower() in (".html", ".htm"):
+        return OutputFormat.html
+    if os.path.splitext(output)[1].lower() == ".csv":
+        return OutputFormat.csv
     return OutputFormat.json
 
 
@@ -125,32 +175,30 @@ def _table_console(out: TextIO) -> Console:
     return Console(file=out, width=120, no_color=True, force_terminal=False)
 
 
-def _write(fmt: OutputFormat, records: Iterable[dict[str, Any]], out: TextIO, single: bool) -> None:
+def _write(
+    fmt: OutputFormat,
+    records: Iterable[dict[str, Any]],
+    out: TextIO,
+    single: bool,
+    durable: bool = False,
+    topics_only: bool = False,
+) -> None:
+    if topics_only:
+        records = ({k: r[k] for k in ("id", "topics", "error") if k in r} for r in records)
+        if fmt is OutputFormat.table:
+            render_topics(records, _table_console(out))
+            return
     if fmt is OutputFormat.jsonl:
-        write_jsonl(records, out)
+        write_jsonl(records, out, durable=durable)
     elif fmt is OutputFormat.json:
         write_json(records, out, single=single)
+    elif fmt is OutputFormat.csv:
+        write_csv(records, out)
+    elif fmt is OutputFormat.html:
+        # the page shows the text the offsets index, which run(include_text=True) adds
+        write_html(((record.get("text") or "", record) for record in records), out)
     else:
         render_table(records, _table_console(out))
-
-
-class _Tally:
-    """Reports notes and errors on stderr as results stream past, and counts them."""
-
-    def __init__(self, console: Console) -> None:
-        self.console = console
-        self.total = 0
-        self.failed = 0
-
-    def __call__(self, results: Iterable[Result]) -> Iterator[dict[str, Any]]:
-        for result in results:
-            self.total += 1
-            if result.note:
-                _say(self.console, "note", "yellow", result.note)
-            if result.error is not None:
-                self.failed += 1
-                _error(self.console, f"{result.id}: {result.error}")
-            yield result.data
 
 
 def _version_callback(value: bool) -> None:
@@ -187,9 +235,13 @@ _MODEL_HELP = (
     epilog=(
         "[bold]Examples[/bold]\n\n"
         "  claimx extract samples/trade_talks.txt\n\n"
-        "  claimx extract samples/ --format jsonl -o claims.jsonl\n\n"
-        "  claimx extract corpus.jsonl -f jsonl | jq -c '.claims[].content.text'\n\n"
-        "  cat article.txt | claimx extract - --format json\n\n"
+        "  claimx extract articles/ -o claims.jsonl\n\n"
+        "  claimx extract articles/ -o claims.jsonl --resume\n\n"
+        "  claimx extract articles/ --glob '*.html' -o claims.jsonl --include-text\n\n"
+        "  claimx extract article.txt --format html -o article.html\n\n"
+        "  claimx extract articles/ --format csv -o claims.csv\n\n"
+        "  cat corpus.jsonl | claimx extract - -f jsonl | jq -c '.claims[].content.text'\n\n"
+        "  claimx extract corpus.jsonl -o claims.jsonl --dask tcp://scheduler:8786\n\n"
         "  claimx extract --jsonl - < records.txt"
     ),
 )
@@ -198,8 +250,9 @@ def extract_cli(
         list[str],
         typer.Argument(
             help=(
-                "Article files (.txt, .md, any text), .jsonl/.json record files, directories "
-                "(searched recursively for .txt, .md, .json, .jsonl), or - for stdin."
+                "Article files (.txt, .md, .html, any text), .jsonl/.json record files, "
+                "directories (searched recursively for .txt, .md, .html, .htm, .json, .jsonl; "
+                "hidden files skipped), or - for stdin."
             ),
             show_default=False,
         ),
@@ -209,7 +262,14 @@ def extract_cli(
         typer.Option(
             "--format",
             "-f",
-            help="Output format. Default: table on a terminal, json when piped or written with -o.",
+            help=(
+                "table, json, jsonl, html or csv. Default: table on a terminal, json when "
+                "piped or written with -o, jsonl when -o names a .jsonl file (html for .html, "
+                "csv for .csv). html is one self-contained page with the claims highlighted in "
+                "the text (give -o FILE or pipe it; not to a terminal); csv has one row per "
+                "claim."
+            ),
+            metavar="FORMAT",
             show_default=False,
             case_sensitive=False,
         ),
@@ -220,6 +280,39 @@ def extract_cli(
             "--output", "-o", metavar="FILE", help="Write results to FILE instead of stdout."
         ),
     ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help=(
+                "Go on with an interrupted run: skip the records whose ids are already in the "
+                "-o FILE (JSONL) and append the rest. A torn last line is cut off first."
+            ),
+        ),
+    ] = False,
+    glob: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--glob",
+            metavar="PATTERN",
+            help=(
+                "In directories, read only the files matching PATTERN (repeatable): a pattern "
+                "without / matches file names ('*.html'), one with / the path under the "
+                "directory ('2024/*/*.txt')."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    include_text: Annotated[
+        bool,
+        typer.Option(
+            "--include-text",
+            help=(
+                'Add the article text to each result ("text"): the text the offsets index, '
+                "which for HTML is the text extracted from the page."
+            ),
+        ),
+    ] = False,
     model: Annotated[
         str | None, typer.Option("--model", "-m", metavar="NAME|PATH", help=_MODEL_HELP)
     ] = None,
@@ -238,12 +331,45 @@ def extract_cli(
         int, typer.Option("--batch-size", min=1, help="Articles per spaCy batch.")
     ] = 16,
     n_process: Annotated[
-        int, typer.Option("--n-process", min=1, help="Worker processes for spaCy.")
-    ] = 1,
+        int | None,
+        typer.Option(
+            "--n-process",
+            min=1,
+            help=(
+                "Worker processes (with --dask local: Dask workers). Default: every core "
+                f"({available_cores()} here) for inputs over 500 kB, else 1; 1 for stdin."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option(
+            "--dask",
+            metavar="ADDRESS",
+            help=(
+                "Run on a Dask cluster: its scheduler's address (tcp://host:8786), or 'local' "
+                "to start one here. Needs the dask extra: pip install 'claimx\\[dask]'."
+            ),
+        ),
+    ] = None,
     max_chars: Annotated[
         int,
         typer.Option("--max-chars", min=1, help="Longest article accepted, in characters."),
     ] = MAX_CHARS,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="No progress bar, notes or summary; errors are still reported."
+        ),
+    ] = False,
+    topics_only: Annotated[
+        bool,
+        typer.Option(
+            "--topics-only",
+            help='Write only each article\'s topics: {"id", "topics"} records, or one line per article.',
+        ),
+    ] = False,
 ) -> None:
     """Extract the attributed claims of news articles.
 
@@ -251,26 +377,148 @@ def extract_cli(
     content with exact character offsets, a kind (direct, indirect, mixed) and
     a confidence. One text file or stdin article gives one JSON object; several
     files, a directory or JSONL give one result per article, in input order, with
-    an error record in place of any article that could not be read.
+    an error record in place of any article that could not be read, and a summary
+    line on stderr (a progress bar too, at a terminal). HTML pages are reduced to
+    their article text first; offsets then index that text (see --include-text).
     """
     console = _stderr()
-    with _reported_errors():
+    with _reported_errors(), _signals_stop_the_run():
         fmt = output_format or _default_format(output)
-        stdin = sys.stdin.buffer if STDIN in inputs else None
-        source = open_inputs(inputs, jsonl=jsonl, max_chars=max_chars, stdin=stdin)
-        if source.single:
-            _extract_single(source.records, fmt, output, model, console)
-            return
-        nlp = load_pipeline(model)
-        tally = _Tally(console)
-        with _output(output) as out:
-            results = run(nlp, source.records, batch_size=batch_size, n_process=n_process)
-            _write(fmt, tally(results), out, single=False)
-        if tally.failed:
-            console.print(
-                f"claimx: {tally.failed} of {tally.total} records failed", highlight=False
+        if fmt is OutputFormat.html:
+            if _is_stdout(output) and Console().is_terminal:
+                raise typer.BadParameter(
+                    "html is a whole web page: write it with -o FILE.html, or pipe it",
+                    param_hint="--format",
+                )
+            include_text = True  # the page shows the text that the offsets index
+        if topics_only and fmt not in (OutputFormat.table, OutputFormat.json, OutputFormat.jsonl):
+            raise typer.BadParameter(
+                "works with --format table, json or jsonl", param_hint="--topics-only"
             )
+        if resume and _is_stdout(output):
+            raise typer.BadParameter(
+                "needs an output file to resume into (-o FILE)", param_hint="--resume"
+            )
+        if resume and fmt is not OutputFormat.jsonl:
+            raise typer.BadParameter(
+                "works with --format jsonl only (the default for -o FILE.jsonl)",
+                param_hint="--resume",
+            )
+        stdin = sys.stdin.buffer if STDIN in inputs else None
+        source = open_inputs(
+            inputs,
+            jsonl=jsonl,
+            max_chars=max_chars,
+            stdin=stdin,
+            patterns=glob or (),
+            exclude=[] if _is_stdout(output) else [str(output)],
+        )
+        if source.single and not resume and dask is None:
+            _extract_single(source.records, fmt, output, model, console, include_text, topics_only)
+            return
+        failed = _extract_many(
+            source,
+            fmt,
+            output=output,
+            resume=resume,
+            model=model,
+            batch_size=batch_size,
+            n_process=n_process,
+            dask=dask,
+            include_text=include_text,
+            quiet=quiet,
+            console=console,
+            topics_only=topics_only,
+        )
+        if failed:
             raise typer.Exit(1)
+
+
+def _extract_many(
+    source: Source,
+    fmt: OutputFormat,
+    output: str | None,
+    resume: bool,
+    model: str | None,
+    batch_size: int,
+    n_process: int | None,
+    dask: str | None,
+    include_text: bool,
+    quiet: bool,
+    console: Console,
+    topics_only: bool = False,
+) -> int:
+    """Run over many records and write them as they come; returns how many failed."""
+    records: Iterable[Record] = source.records
+    skip: Resume | None = None
+    if resume:
+        assert output is not None
+        written = load_written(output)
+        if written.dropped_bytes and not quiet:
+            _say(
+                console,
+                "note",
+                "yellow",
+                f"{output}: cut off an incomplete last line ({written.dropped_bytes:,} bytes) "
+                "left by an interrupted run; its record runs again",
+            )
+        skip = Resume(written)
+        records = skip(records)
+    # The bar is for a person watching stderr, and only when results do not go
+    # to that same terminal.
+    show_bar = console.is_terminal and not (_is_stdout(output) and Console().is_terminal)
+    total = source.estimate_records() if show_bar and not quiet else None
+    if total is not None and skip is not None:
+        total -= skip.written.lines
+    monitor = RunMonitor(console, show_bar=show_bar, total=total, quiet=quiet)
+    with contextlib.ExitStack() as stack:
+        if dask is not None:
+            from .cluster import connect, run_dask  # imports Dask: only when asked for
+
+            client = connect(dask, n_workers=n_process, stack=stack)
+            results = run_dask(
+                records, client, model=model, batch_size=batch_size, include_text=include_text
+            )
+        else:
+            nlp = load_pipeline(model)
+            processes = n_process or default_processes(source.size())
+            results = run(
+                nlp, records, batch_size=batch_size, n_process=processes, include_text=include_text
+            )
+        # closed explicitly, so spaCy's workers or Dask's futures stop with the run
+        results = stack.enter_context(contextlib.closing(results))
+        out = stack.enter_context(_output(output, append=resume))
+        try:
+            with monitor:
+                data = (result.data for result in monitor.watch(results))
+                _write(
+                    fmt,
+                    data,
+                    out,
+                    single=False,
+                    durable=not _is_stdout(output),
+                    topics_only=topics_only,
+                )
+        except KeyboardInterrupt:
+            if not quiet:
+                _say(console, "stopped", "yellow", _stopped_message(monitor, skip, output, fmt))
+            raise
+    skipped = skip.skipped if skip else 0
+    skipped_failed = skip.skipped_failed if skip else 0
+    if not quiet:
+        line = monitor.summary(skipped=skipped, skipped_failed=skipped_failed, output=output)
+        console.print(f"claimx: {line}", highlight=False)
+    return monitor.errors + skipped_failed
+
+
+def _stopped_message(
+    monitor: RunMonitor, skip: Resume | None, output: str | None, fmt: OutputFormat
+) -> str:
+    done = monitor.articles + (skip.skipped if skip else 0)
+    message = f"after {done:,} article{'' if done == 1 else 's'}"
+    if output is not None and not _is_stdout(output) and fmt is OutputFormat.jsonl:
+        message += f"; rerun the same command with --resume to finish {output}"
+    return message
 
 
 def _extract_single(
@@ -279,6 +527,8 @@ def _extract_single(
     output: str | None,
     model: str | None,
     console: Console,
+    include_text: bool = False,
+    topics_only: bool = False,
 ) -> None:
     """One article: fail before loading the model if it is unreadable, write nothing on error."""
     record = next(records)
@@ -287,11 +537,11 @@ def _extract_single(
     if record.note:
         _say(console, "note", "yellow", record.note)
     nlp = load_pipeline(model)
-    result = next(run(nlp, [record]))
+    result = next(run(nlp, [record], include_text=include_text))
     if result.error is not None:
         raise ClaimxError(f"{result.id}: {result.error}")
     with _output(output) as out:
-        _write(fmt, [result.data], out, single=True)
+        _write(fmt, [result.data], out, single=True, topics_only=topics_only)
 
 
 # ----------------------------------------------------------------------------- evaluate

@@ -1,4 +1,5 @@
-"""Reading articles: text files in any common encoding, JSONL records, directories, stdin.
+"""Reading articles: text files in any common encoding, HTML pages, JSONL records,
+directories, stdin.
 
 Everything here turns inputs into :class:`Record` values, lazily and in order.
 A file or line that cannot be read becomes a record with ``error`` set (never an
@@ -11,10 +12,12 @@ No spaCy here: reading is independent of processing.
 
 from __future__ import annotations
 
+import contextlib
+import fnmatch
 import json
 import os
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain
@@ -32,9 +35,10 @@ MAX_CHARS = 1_000_000
 STDIN = "-"
 #: Extensions picked up when walking a directory, and how each is read.
 TEXT_SUFFIXES = (".txt", ".md")
+HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 JSON_SUFFIXES = (".json",)
-DIRECTORY_SUFFIXES = TEXT_SUFFIXES + JSON_SUFFIXES + JSONL_SUFFIXES
+DIRECTORY_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSON_SUFFIXES + JSONL_SUFFIXES
 
 # UTF-8 takes at most 4 bytes a character, so a file this much larger than the
 # character limit is too long without reading it.
@@ -42,6 +46,9 @@ _MAX_BYTES_PER_CHAR = 4
 # A JSONL line may escape every character (\uXXXX: 6 bytes), and carry metadata.
 _MAX_JSON_BYTES_PER_CHAR = 6
 _JSONL_META_ALLOWANCE = 1 << 20
+# An HTML page carries several times its text in markup; the limit on the page
+# itself is this many times the limit on its text.
+_HTML_MARKUP_FACTOR = 10
 # Share of control characters above which decoded "text" is taken for binary.
 _MAX_CONTROL_SHARE = 0.05
 # cp1252 is by far the commonest non-UTF-8 encoding of English news text, and
@@ -88,11 +95,53 @@ class Source:
 
     ``single`` is decided by the inputs, not by what they contain: one text file
     (or stdin read as one article) is written as one JSON object, anything else
-    (several files, a directory, JSONL) as an array.
+    (several files, a directory, JSONL) as an array. ``files`` lists the files the
+    run will read, in order (known up front: directories are walked when the
+    source is opened); ``streamed`` is true when stdin is among the inputs.
     """
 
     records: Iterator[Record]
     single: bool
+    files: list[str] = field(default_factory=list)
+    streamed: bool = False
+
+    def size(self) -> int | None:
+        """Bytes of input, or None when part of it is a stream of unknown length."""
+        if self.streamed:
+            return None
+        total = 0
+        for path in self.files:
+            with contextlib.suppress(OSError):
+                total += os.path.getsize(path)
+        return total
+
+    def estimate_records(self) -> int | None:
+        """About how many records the run has (for a progress bar), or None if unknown.
+
+        A JSONL file counts its lines, read in chunks (memory stays bounded); a
+        JSON file counts as one record whatever it holds.
+        """
+        if self.streamed:
+            return None
+        total = 0
+        for path in self.files:
+            if os.path.splitext(path)[1].lower() in JSONL_SUFFIXES:
+                total += _count_lines(path)
+            else:
+                total += 1
+        return total
+
+
+def _count_lines(path: str) -> int:
+    count, last = 0, b"\n"
+    try:
+        with open(path, "rb") as stream:
+            while chunk := stream.read(1 << 20):
+                count += chunk.count(b"\n")
+                last = chunk[-1:]
+    except OSError:
+        return 1  # it becomes one error record
+    return max(1, count + (last != b"\n"))
 
 
 # --------------------------------------------------------------------------- decoding
@@ -376,7 +425,7 @@ def iter_json_file(path: str | Path, max_chars: int = MAX_CHARS) -> Iterator[Rec
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
-        yield Record.failed(name, f"not valid JSON ({err.msg} at line {err.lineno})")
+        yield Record.failed(name, f"not valid JSON ({err.msg}: line {err.lineno})")
         return
     if isinstance(data, list):
         if not data:
@@ -390,6 +439,38 @@ def iter_json_file(path: str | Path, max_chars: int = MAX_CHARS) -> Iterator[Rec
 def _text_record(path: str, max_chars: int) -> Record:
     try:
         text, note = read_text_file(path, max_chars)
+    except SourceError as err:
+        return Record.failed(path, err.reason)
+    return Record(id=path, text=text, note=note)
+
+
+def read_html_file(path: str | Path, max_chars: int = MAX_CHARS) -> tuple[str, str | None]:
+    """Read the article text of an HTML page; returns ``(text, note)``.
+
+    Boilerplate (navigation, scripts, styles, headers, footers, asides, reader
+    comments) is removed by :func:`claimx.htmltext.html_to_text`. Broken markup is
+    read as far as it goes; a page with no text left raises ``SourceError``.
+    """
+    from .htmltext import html_to_text  # imported on use: it loads trafilatura
+
+    name = str(path)
+    markup, note = read_text_file(path, max_chars=max_chars * _HTML_MARKUP_FACTOR)
+    try:
+        text = html_to_text(markup)
+    except Exception as err:  # a parser failure on one page must not end the run
+        raise SourceError(name, f"cannot read the HTML: {type(err).__name__}: {err}") from None
+    if text is None:
+        raise SourceError(
+            name, "no article text in this HTML (nothing left once markup and boilerplate go)"
+        )
+    if len(text) > max_chars:
+        raise SourceError(name, _too_long(len(text), max_chars))
+    return text, note
+
+
+def _html_record(path: str, max_chars: int) -> Record:
+    try:
+        text, note = read_html_file(path, max_chars)
     except SourceError as err:
         return Record.failed(path, err.reason)
     return Record(id=path, text=text, note=note)
@@ -453,19 +534,50 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def walk_directory(directory: str) -> list[str]:
-    """Readable files under a directory, recursively: sorted, hidden ones skipped.
+def _matches(relative: str, patterns: Sequence[str]) -> bool:
+    """Whether a file matches one of the ``--glob`` patterns.
 
-    Paths are joined onto ``directory`` as given, so they serve as ids.
+    A pattern with a ``/`` is matched against the path relative to the directory,
+    one without against the file name, as in ``.gitignore``; ``*`` matches any
+    characters, ``/`` included, and matching ignores case like the default suffixes.
+    """
+    name = relative.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        target = relative if "/" in pattern else name
+        if fnmatch.fnmatch(target.lower(), pattern.lower()):
+            return True
+    return False
+
+
+def walk_directory(
+    directory: str, patterns: Sequence[str] = (), exclude: Collection[str] = ()
+) -> list[str]:
+    """Readable files under a directory, recursively: sorted by path, hidden ones skipped.
+
+    Without ``patterns`` the files are those with a known suffix (.txt, .md,
+    .html, .htm, .json, .jsonl, .ndjson); with them, those matching a pattern
+    (see :func:`_matches`). Files whose real path is in ``exclude`` (the run's
+    own output) are left out. Paths are joined onto ``directory`` as given, so
+    they serve as ids.
     """
     found: list[str] = []
     for root, dirs, files in os.walk(directory):
-        # sorting in place makes os.walk visit sub-folders in order too
-        dirs[:] = sorted(d for d in dirs if not _is_hidden(d))
-        for name in sorted(files):
-            if not _is_hidden(name) and name.lower().endswith(DIRECTORY_SUFFIXES):
-                found.append(os.path.join(root, name))
-    return found
+        dirs[:] = [d for d in dirs if not _is_hidden(d)]  # pruned in place: not visited
+        for name in files:
+            if _is_hidden(name):
+                continue
+            path = os.path.join(root, name)
+            if patterns:
+                relative = os.path.relpath(path, directory).replace(os.sep, "/")
+                if not _matches(relative, patterns):
+                    continue
+            elif not name.lower().endswith(DIRECTORY_SUFFIXES):
+                continue
+            if exclude and os.path.realpath(path) in exclude:
+                continue
+            found.append(path)
+    # one order for the whole tree, comparing paths folder by folder
+    return sorted(found, key=lambda path: os.path.relpath(path, directory).split(os.sep))
 
 
 def _file_records(path: str, jsonl: bool, max_chars: int) -> Iterator[Record]:
@@ -474,11 +586,18 @@ def _file_records(path: str, jsonl: bool, max_chars: int) -> Iterator[Record]:
         yield from iter_jsonl_file(path, max_chars)
     elif suffix in JSON_SUFFIXES:
         yield from iter_json_file(path, max_chars)
+    elif suffix in HTML_SUFFIXES:
+        yield _html_record(path, max_chars)
     else:
         yield _text_record(path, max_chars)
 
 
-def _no_files() -> str:
+def _no_files(patterns: Sequence[str] = ()) -> str:
+    if patterns:
+        return (
+            f"nothing to read in this directory (no file matches {', '.join(patterns)}, "
+            "hidden ones skipped)"
+        )
     kinds = ", ".join(DIRECTORY_SUFFIXES)
     return f"nothing to read in this directory (looked for {kinds} files, hidden ones skipped)"
 
@@ -488,13 +607,17 @@ def open_inputs(
     jsonl: bool = False,
     max_chars: int = MAX_CHARS,
     stdin: BinaryIO | None = None,
+    patterns: Sequence[str] = (),
+    exclude: Sequence[str] = (),
 ) -> Source:
     """The records of the command-line inputs: files, directories, or ``-`` for stdin.
 
     A ``.jsonl`` file (every file with ``jsonl=True``) gives one record per line,
-    a ``.json`` file one per object, a directory every readable file under it, any
-    other file one article. With a single input, a missing path or an empty
-    directory raises ``InputError``; among several, it becomes an error record.
+    a ``.json`` file one per object, an ``.html``/``.htm`` file its article text,
+    a directory every readable file under it (or those matching ``patterns``), any
+    other file one article. Files named in ``exclude`` (the run's own output) are
+    skipped when walking directories. With a single input, a missing path or an
+    empty directory raises ``InputError``; among several, it becomes an error record.
     """
     if not inputs:
         raise InputError("no input given; name a file, a directory, or - for stdin")
@@ -504,29 +627,35 @@ def open_inputs(
     if alone and inputs[0] == STDIN:
         if stdin is None:
             raise InputError("no standard input to read")
-        return iter_stdin(stdin, jsonl=True if jsonl else None, max_chars=max_chars)
+        source = iter_stdin(stdin, jsonl=True if jsonl else None, max_chars=max_chars)
+        source.streamed = True
+        return source
 
     # Directories are listed up front (cheap, and an empty one can fail before any
     # output); files are opened only when the run reaches them.
+    excluded = {os.path.realpath(path) for path in exclude if path != STDIN}
     plan: list[Callable[[], Iterable[Record]]] = []
+    files: list[str] = []
     for given in inputs:
         if given == STDIN:
             if stdin is None:
                 raise InputError("no standard input to read")
             plan.append(partial(_stdin_records, stdin, jsonl, max_chars))
         elif os.path.isdir(given):
-            files = walk_directory(given)
-            if not files:
+            found = walk_directory(given, patterns, excluded)
+            if not found:
                 if alone:
-                    raise SourceError(given, _no_files())
-                plan.append(partial(_failed, given, _no_files()))
-            plan.extend(partial(_file_records, path, False, max_chars) for path in files)
+                    raise SourceError(given, _no_files(patterns))
+                plan.append(partial(_failed, given, _no_files(patterns)))
+            plan.extend(partial(_file_records, path, False, max_chars) for path in found)
+            files.extend(found)
         elif not os.path.exists(given):
             if alone:
                 raise SourceError(given, "no such file or directory")
             plan.append(partial(_failed, given, "no such file or directory"))
         else:
             plan.append(partial(_file_records, given, jsonl, max_chars))
+            files.append(given)
 
     single = (
         alone
@@ -534,7 +663,12 @@ def open_inputs(
         and not jsonl
         and os.path.splitext(inputs[0])[1].lower() not in JSONL_SUFFIXES + JSON_SUFFIXES
     )
-    return Source(chain.from_iterable(make() for make in plan), single=single)
+    return Source(
+        chain.from_iterable(make() for make in plan),
+        single=single,
+        files=files,
+        streamed=STDIN in inputs,
+    )
 
 
 def _failed(record_id: str, reason: str) -> list[Record]:

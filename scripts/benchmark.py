@@ -2,16 +2,24 @@
 
     python scripts/benchmark.py                         # texts of ../shared/eval/dev.jsonl
     python scripts/benchmark.py --input corpus.jsonl --limit 40 --repeat 5
-    python scripts/benchmark.py --n-process 2 --json    # also claimx at 2 processes
-    python scripts/benchmark.py --min-ratio 0.85        # exit 1 if claimx is slower than that
+    python scripts/benchmark.py --n-process 1 --json    # one process only, as JSON
+    python scripts/benchmark.py --check                 # exit 1 if a target below is missed
+
+One run prints: bare spaCy words/s; claimx at one process, words/s and its ratio to
+bare spaCy (target >= 0.85); claimx at ``--n-process`` processes (default: every core,
+2 on a 2-core machine) and its speed-up over one process (target >= 1.6 on 2 cores);
+and the peak memory of each process (target <= 600 MB).
 
 "bare" is the base spaCy pipeline claimx builds on, loaded the way claimx loads it
 (``--model``, ``$CLAIMX_MODEL``, then the defaults), run with ``nlp.pipe``. "claimx" is
-the full pipeline (``claimx.pipeline.load_pipeline``) run with the same batch size and
-every doc turned into an ``Article``, i.e. what ``claimx.extract`` returns. Both are
+the full pipeline (``claimx.pipeline.load_pipeline``) run the way ``claimx extract``
+runs it: ``claimx.batch.run`` over records, with the same batch size, every doc turned
+into its output record, and at several processes its forked worker pool. Both are
 warmed up first, then timed alternately (bare first in odd rounds, claimx first in even
 rounds) and the best of ``--repeat`` rounds is kept, which filters out noise from other
 processes. Words are the non-whitespace tokens of the spaCy tokenizer, counted once.
+Peak memory is the peak resident set size (``ru_maxrss``) of this process, which holds
+both pipelines, and of the largest worker process.
 
 Without ``--input`` the documents are the texts of ``../shared/eval/dev.jsonl`` when
 that file exists, else ``samples/*.txt`` repeated to at least 50 documents. Results go
@@ -38,6 +46,10 @@ DEV_JSONL = ROOT.parent / "shared" / "eval" / "dev.jsonl"
 SAMPLES = ROOT / "samples"
 MIN_SAMPLE_DOCS = 50
 WARMUP_DOCS = 8
+#: The targets of the scale issue, checked with --check.
+MIN_RATIO = 0.85
+MIN_SPEEDUP = 1.6
+MAX_RSS_MIB = 600 * 1000 * 1000 / 2**20  # 600 MB
 
 
 def log(message: str) -> None:
@@ -112,7 +124,9 @@ def benchmark(
     n_process: int,
 ) -> dict[str, Any]:
     """Time bare spaCy and claimx over ``texts``; the result is what ``--json`` prints."""
-    from claimx.pipeline import _load_base, doc_to_article, extract_docs, load_pipeline
+    from claimx.batch import run
+    from claimx.io import Record
+    from claimx.pipeline import _load_base, load_pipeline
 
     log("loading pipelines ...")
     bare = _load_base(model)
@@ -125,12 +139,15 @@ def benchmark(
         for _ in bare.pipe(texts, batch_size=batch_size):
             pass
 
-    def run_claimx(processes: int) -> Callable[[], None]:
-        def run() -> None:
-            for doc in extract_docs(full, texts, batch_size=batch_size, n_process=processes):
-                doc_to_article(doc, "-")
+    records = [Record(f"doc{i}", text) for i, text in enumerate(texts)]
 
-        return run
+    def run_claimx(processes: int) -> Callable[[], None]:
+        def run_all() -> None:
+            for result in run(full, records, batch_size=batch_size, n_process=processes):
+                if not result.ok:
+                    raise RuntimeError(f"{result.id}: {result.error}")
+
+        return run_all
 
     log(f"warming up on {min(WARMUP_DOCS, len(texts))} documents ...")
     list(bare.pipe(texts[:WARMUP_DOCS], batch_size=batch_size))
@@ -257,6 +274,10 @@ def print_table(result: dict[str, Any], source: str) -> None:
             f"peak RSS: main process {rss['main']:.0f} MiB (both pipelines loaded), "
             f"largest worker {worker}"
         )
+    marks = {True: "met", False: "MISSED", None: "not measured"}
+    console.print(
+        "targets: " + "; ".join(f"{name}: {marks[met]}" for name, met in targets(result).items())
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -267,13 +288,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="use the first N documents")
     parser.add_argument("--repeat", type=int, default=5, help="timed rounds; the best counts")
     parser.add_argument("--batch-size", type=int, default=16, help="nlp.pipe batch size (both)")
-    parser.add_argument("--n-process", type=int, default=1, help="also time claimx at N processes")
+    parser.add_argument(
+        "--n-process",
+        type=int,
+        default=None,
+        help="also time claimx at N processes (default: every core; 1 skips it)",
+    )
     parser.add_argument("--model", default=None, help="base spaCy pipeline (name or path)")
     parser.add_argument("--json", action="store_true", help="print a JSON object")
     parser.add_argument(
         "--min-ratio", type=float, default=None, help="exit 1 if claimx/bare is below this"
     )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help=f"exit 1 unless ratio >= {MIN_RATIO}, speed-up >= {MIN_SPEEDUP} and memory <= 600 MB",
+    )
     args = parser.parse_args(argv)
+    if args.n_process is None:
+        from claimx.batch import available_cores
+
+        args.n_process = available_cores()
     for option in ("limit", "repeat", "batch_size", "n_process"):
         value = getattr(args, option)
         if value is not None and value < 1:
@@ -292,6 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ClaimxError as err:  # a missing or unusable model
         fail(str(err))
     result["source"] = source
+    result["targets"] = targets(result)
     if args.json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
     else:
@@ -302,7 +338,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"is below --min-ratio {args.min_ratio}"
         )
         return 1
+    if args.check:
+        missed = [name for name, met in targets(result).items() if met is False]
+        if missed:
+            log(f"benchmark: targets missed: {', '.join(missed)}")
+            return 1
     return 0
+
+
+def targets(result: dict[str, Any]) -> dict[str, bool | None]:
+    """Each target of the issue: met, missed, or None when this run could not measure it."""
+    rss = result["peak_rss_mib"]
+    peaks = [v for v in (rss["main"], rss["largest_worker"]) if v is not None]
+    speedup = result.get("speedup", {}).get("claimx_vs_one_process")
+    return {
+        f"claimx/bare >= {MIN_RATIO}": result["ratio_claimx_to_bare"] >= MIN_RATIO,
+        f"speed-up >= {MIN_SPEEDUP}": None if speedup is None else speedup >= MIN_SPEEDUP,
+        "peak memory <= 600 MB": None if not peaks else max(peaks) <= MAX_RSS_MIB,
+    }
 
 
 if __name__ == "__main__":

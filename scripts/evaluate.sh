@@ -5,6 +5,7 @@
 #
 #   scripts/evaluate.sh                          # ../shared/eval/dev.jsonl + dev_speakers.jsonl
 #   scripts/evaluate.sh GOLD.jsonl [SPEAKERS.jsonl]
+# Also runs scripts/eval_topics.py when EVAL_DIR has topics_dev.jsonl (topic accuracy).
 #
 # Environment:
 #   PYTHON        interpreter with claimx installed (default: .venv/bin/python, else python3)
@@ -64,6 +65,12 @@ if [[ -n $SPEAKERS ]]; then
     "$PYTHON" "$EVAL_DIR/score_speakers.py" "$SPEAKERS" "$OUT/pred.jsonl"
     "$PYTHON" "$EVAL_DIR/score_speakers.py" "$SPEAKERS" "$OUT/pred.jsonl" --json \
         > "$OUT/score_speakers.json"
+fi
+
+if [[ -f $EVAL_DIR/topics_dev.jsonl && -f $EVAL_DIR/score_topics.py ]]; then
+    echo "== topics: scripts/eval_topics.py (check half of topics_dev.jsonl)" >&2
+    "$PYTHON" "$ROOT/scripts/eval_topics.py" --gold "$EVAL_DIR/topics_dev.jsonl" \
+        --scorer "$EVAL_DIR/score_topics.py" --out "$OUT"
 fi
 
 echo "== agreement" >&2

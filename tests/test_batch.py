@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
+import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +18,16 @@ from hypothesis import strategies as st
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from claimx.batch import Result, extract_paths, run
+from claimx import batch
+from claimx.batch import (
+    LARGE_INPUT_BYTES,
+    MAX_TASKS_PER_PROCESS,
+    TASK_SIZE,
+    Result,
+    default_processes,
+    extract_paths,
+    run,
+)
 from claimx.io import Record
 
 BOOM = "BOOM"
@@ -56,11 +69,12 @@ def test_batch_one_result_per_record_in_order(fragile_nlp: Language) -> None:
     assert [r.id for r in results] == [f"r{i}" for i in range(37)]
     assert all(r.ok for r in results)
     assert results[0].data == {
-        "schema_version": "1.0",
+        "schema_version": "1.1",
         "id": "r0",
         "claims": [],
         "speakers": [],
         "topics": [],
+        "keyphrases": [],
     }
 
 
@@ -91,7 +105,7 @@ def test_batch_read_errors_pass_through_in_place(fragile_nlp: Language) -> None:
     results = list(run(fragile_nlp, recs, batch_size=2))
     assert [r.id for r in results] == ["bad0", "a", "bad1", "b", "bad2"]
     assert results[2].data == {
-        "schema_version": "1.0",
+        "schema_version": "1.1",
         "id": "bad1",
         "error": "no 'text' field",
         "meta": {"title": "T"},
@@ -218,3 +232,78 @@ def test_batch_any_text_gives_one_result_with_valid_offsets(nlp: Language, text:
     (result,) = run(nlp, [Record("h", text)])
     if result.ok:
         assert_offsets(result.data, text)
+
+
+# --------------------------------------------------------------------------- processes
+
+CRASH = "CRASH"
+PARENT = os.getpid()
+
+
+@Language.component("test_crash_worker")
+def crash_worker(doc: Doc) -> Doc:
+    if CRASH in doc.text and os.getpid() != PARENT:
+        os._exit(3)  # a worker killed outright, as by the out-of-memory killer
+    return doc
+
+
+def test_batch_worker_that_dies_costs_only_its_article(fragile_nlp: Language) -> None:
+    fragile_nlp.add_pipe("test_crash_worker")
+    marks = {6: " " + CRASH, 9: " " + BOOM}
+    texts = [f"Text {i}{marks.get(i, '')}." for i in range(15)]
+    results = list(run(fragile_nlp, records(*texts), batch_size=2, n_process=2))
+    assert [r.id for r in results] == [f"r{i}" for i in range(15)]
+    assert [r.ok for r in results] == [i not in (6, 9) for i in range(15)]
+    assert results[6].error is not None and "worker process died" in results[6].error
+    assert results[9].error == "processing failed: ValueError: cannot handle BOOM"
+
+
+def test_batch_stopping_early_stops_the_workers(fragile_nlp: Language) -> None:
+    endless = (Record(f"r{i}", f"Text {i}.") for i in itertools.count())
+    results = run(fragile_nlp, endless, batch_size=4, n_process=2)
+    assert [r.id for r in itertools.islice(results, 5)] == [f"r{i}" for i in range(5)]
+    started = time.monotonic()
+    results.close()  # as when the reader of the output goes away
+    assert time.monotonic() - started < 10
+    assert multiprocessing.active_children() == []
+
+
+def test_batch_source_error_with_processes(fragile_nlp: Language) -> None:
+    def source() -> Iterator[Record]:
+        yield from records("One.", "Two.", "Three.")
+        raise RuntimeError("disk on fire")
+
+    results: list[Result] = []
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        for result in run(fragile_nlp, source(), batch_size=2, n_process=2):
+            results.append(result)
+    assert [r.id for r in results] == ["r0", "r1", "r2"]
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_batch_reads_input_just_ahead_of_output(fragile_nlp: Language, n_process: int) -> None:
+    """Bounded memory: an endless input is read only a few batches ahead."""
+    read = 0
+
+    def endless() -> Iterator[Record]:
+        nonlocal read
+        for i in itertools.count():
+            read += 1
+            yield Record(f"r{i}", f"Text {i}.")
+
+    results = run(fragile_nlp, endless(), batch_size=4, n_process=n_process)
+    for _ in itertools.islice(results, 20):
+        pass
+    # a batch ahead with one process; a few tasks per worker with several
+    assert read <= 20 + MAX_TASKS_PER_PROCESS * TASK_SIZE * n_process + 4
+    results.close()
+
+
+@pytest.mark.parametrize(
+    ("size", "cores", "expected"), [(None, 8, 1), (1000, 8, 1), (LARGE_INPUT_BYTES, 8, 8)]
+)
+def test_batch_default_processes(
+    monkeypatch: pytest.MonkeyPatch, size: int | None, cores: int, expected: int
+) -> None:
+    monkeypatch.setattr(batch, "available_cores", lambda: cores)
+    assert default_processes(size) == expected

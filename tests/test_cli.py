@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import types
@@ -333,11 +334,12 @@ def test_cli_jsonl_bad_lines_keep_count_and_order(
     assert records[2]["meta"] == {"title": "A headline only"}
     for record in records:
         validate(record)
-    assert result.stderr.splitlines() == [
+    *lines, summary = result.stderr.splitlines()
+    assert lines == [
         f"claimx: error: {path}:2: not valid JSON (Expecting value at column 26)",
         f"claimx: error: no-text: no 'text' field (at {path}:3)",
-        "claimx: 2 of 4 records failed",
     ]
+    assert re.fullmatch(r"claimx: 4 articles, \d+ claims?, 2 errors in .* s \(.*\)", summary)
 
 
 def test_cli_jsonl_bad_lines_in_a_json_array(
@@ -364,13 +366,14 @@ def test_cli_several_files_with_bad_ones(runner: CliRunner, tmp_path: Path, vali
     assert ["error" in r for r in records] == [False, True, True, True, False]
     for record in records:
         validate(record)
-    assert result.stderr.splitlines() == [
+    *lines, summary = result.stderr.splitlines()
+    assert lines == [
         f"claimx: error: {binary}: binary file, not text",
         f"claimx: error: {empty}: empty file",
         f"claimx: error: {missing}: no such file or directory",
         f"claimx: note: {legacy}: not UTF-8, decoded as cp1252",
-        "claimx: 3 of 5 records failed",
     ]
+    assert summary.startswith("claimx: 5 articles, ") and ", 3 errors in " in summary
 
 
 def test_cli_table_shows_error_records(runner: CliRunner, tmp_path: Path) -> None:
@@ -449,8 +452,8 @@ def fake_evaluation(monkeypatch: pytest.MonkeyPatch) -> types.SimpleNamespace:
         calls.append((gold_path, nlp))
         scores = {"content_exact": {"precision": 0.5, "recall": 0.25, "f1": 0.333}}
         predictions = [
-            {"schema_version": "1.0", "id": "g1", "claims": [], "speakers": [], "topics": []},
-            {"schema_version": "1.0", "id": "g2", "claims": [], "speakers": [], "topics": []},
+            {"schema_version": "1.1", "id": "g1", "claims": [], "speakers": [], "topics": [], "keyphrases": []},
+            {"schema_version": "1.1", "id": "g2", "claims": [], "speakers": [], "topics": [], "keyphrases": []},
         ]
         return scores, predictions
 

@@ -397,3 +397,96 @@ def test_io_jsonl_without_records_is_an_error_record(tmp_path: Path, data: str) 
 def test_io_stdin_forced_jsonl_without_records() -> None:
     (record,) = iter_stdin(io.BytesIO(b"\n"), jsonl=True).records
     assert record.error == "no records on stdin"
+
+
+# --------------------------------------------------------------------------- folders
+
+
+CORPUS = [
+    "b.txt",
+    "a.md",
+    "page.html",
+    "old.htm",
+    "records.jsonl",
+    "one.json",
+    "2024/01/z.txt",
+    "2024/01/story.html",
+    "2024/02/y.md",
+    "notes.pdf",
+    ".hidden.txt",
+    ".drafts/x.txt",
+    "2024/.cache/y.txt",
+]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    for name in CORPUS:
+        write(tmp_path / "corpus" / name, jsonl({"text": ARTICLE}) if "json" in name else ARTICLE)
+    return tmp_path / "corpus"
+
+
+def relative(paths: list[str], root: Path) -> list[str]:
+    return [Path(p).relative_to(root).as_posix() for p in paths]
+
+
+def test_io_walk_is_recursive_sorted_and_skips_hidden(corpus: Path) -> None:
+    assert relative(walk_directory(str(corpus)), corpus) == [
+        "2024/01/story.html",
+        "2024/01/z.txt",
+        "2024/02/y.md",
+        "a.md",
+        "b.txt",
+        "old.htm",
+        "one.json",
+        "page.html",
+        "records.jsonl",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("patterns", "expected"),
+    [
+        (["*.html"], ["2024/01/story.html", "page.html"]),
+        (["*.HTML", "*.htm"], ["2024/01/story.html", "old.htm", "page.html"]),
+        (["2024/*.txt"], ["2024/01/z.txt"]),
+        (["2024/02/*"], ["2024/02/y.md"]),
+        (["*.pdf"], ["notes.pdf"]),  # a glob chooses files whatever their suffix
+        (["x*"], []),  # hidden files stay hidden
+    ],
+)
+def test_io_walk_glob(corpus: Path, patterns: list[str], expected: list[str]) -> None:
+    assert relative(walk_directory(str(corpus), patterns), corpus) == expected
+
+
+def test_io_walk_leaves_out_the_runs_own_output(corpus: Path) -> None:
+    source = open_inputs([str(corpus)], exclude=[str(corpus / "records.jsonl")])
+    assert "records.jsonl" not in relative(source.files, corpus)
+
+
+def test_io_glob_matching_nothing_is_an_error(corpus: Path) -> None:
+    with pytest.raises(InputError, match=r"no file matches \*\.xml"):
+        open_inputs([str(corpus)], patterns=["*.xml"])
+
+
+def test_io_directory_records_have_paths_as_ids(corpus: Path) -> None:
+    source = open_inputs([str(corpus)], patterns=["*.txt", "*.md", "*.jsonl"])
+    ids = [r.id for r in source.records]
+    assert relative([i.split(":")[0] for i in ids], corpus) == [
+        "2024/01/z.txt",
+        "2024/02/y.md",
+        "a.md",
+        "b.txt",
+        "records.jsonl",
+    ]
+    assert ids[-1].endswith("records.jsonl:1")
+
+
+def test_io_source_size_and_record_estimate(tmp_path: Path) -> None:
+    a = write(tmp_path / "d" / "a.txt", ARTICLE)
+    c = write(tmp_path / "d" / "c.jsonl", jsonl(*({"text": "A."} for _ in range(5))))
+    source = open_inputs([str(tmp_path / "d")])
+    assert source.size() == Path(a).stat().st_size + Path(c).stat().st_size
+    assert source.estimate_records() == 6
+    stream = open_inputs(["-"], stdin=io.BytesIO(b"x"))
+    assert stream.size() is None and stream.estimate_records() is None

@@ -14,7 +14,14 @@ from spacy.language import Language
 import claimx
 
 ROOT = Path(__file__).resolve().parent.parent
-FACTORIES = ("claimx_abbreviations", "claimx_quotes", "claimx_cues", "claimx_attribution", "claimx_speakers")
+FACTORIES = (
+    "claimx_abbreviations",
+    "claimx_quotes",
+    "claimx_cues",
+    "claimx_attribution",
+    "claimx_speakers",
+    "claimx_topics",
+)
 
 
 def _run(code: str, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -57,6 +64,8 @@ def test_packaging_wheel_carries_models_and_schema(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "claimx/models/en/cues.jsonl" in names
     assert "claimx/models/en/cue_slots.json" in names
+    for name in ("taxonomy.jsonl", "terms.jsonl", "keyphrases.json", "classifier.json", "README.md"):
+        assert f"claimx/models/en/topics/{name}" in names
     assert "claimx/article.schema.json" in names
 
 
@@ -72,10 +81,12 @@ def test_packaging_extracts_from_a_wheel_install(wheel: Path, tmp_path: Path) ->
         "import claimx, claimx.assets\n"
         "print(claimx.assets.models_dir())\n"
         "print(len(claimx.extract('\"We will win,\" the coach said.').claims))\n"
+        "print(claimx.extract('The striker scored twice in the cup final.').topics[0].label)\n"
     )
-    models, count = _run(code, tmp_path, env).split()
+    models, count, topic = _run(code, tmp_path, env).split()
     assert models.startswith(str(target))
     assert count == "1"
+    assert topic == "sport"  # the topic taxonomy and classifier load from the wheel
 
 
 def test_packaging_pipeline_round_trips_through_disk(nlp: Language, tmp_path: Path) -> None:
