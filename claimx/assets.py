@@ -42,13 +42,11 @@ class CueEntry:
 
 @dataclass(frozen=True)
 class CueLexicon:
-    """Reporting verbs and nouns, plus multi-word cue phrases."""
+    """Reporting words (verbs, nouns, the headline colon) with their learned precision."""
 
     verbs: dict[str, CueEntry]
     nouns: dict[str, CueEntry]
     punctuation: dict[str, CueEntry]  # ":" of headline attributions ("Kasich: ...")
-    phrases: tuple[dict[str, Any], ...]
-    min_precision: float
     slot_precision: dict[str, float] = field(default_factory=dict)  # over all lemmas
     overall_precision: float = 0.3
 
@@ -57,25 +55,11 @@ class CueLexicon:
         slot_rate = self.slot_precision.get(slot, self.overall_precision)
         return min(0.99, entry.candidate_precision * slot_rate / max(self.overall_precision, 1e-6))
 
-    def verb(self, lemma: str) -> CueEntry | None:
-        entry = self.verbs.get(lemma)
-        if entry is not None and entry.precision >= self.min_precision:
-            return entry
-        return None
-
-    def noun(self, lemma: str) -> CueEntry | None:
-        entry = self.nouns.get(lemma)
-        if entry is not None and entry.precision >= self.min_precision:
-            return entry
-        return None
-
 
 @lru_cache(maxsize=8)
-def _load_cue_lexicon(lang: str, min_precision: float) -> CueLexicon:
+def _load_cue_lexicon(lang: str) -> CueLexicon:
     folder = models_dir() / lang
-    verbs: dict[str, CueEntry] = {}
-    nouns: dict[str, CueEntry] = {}
-    punctuation: dict[str, CueEntry] = {}
+    tables: dict[str, dict[str, CueEntry]] = {"VERB": {}, "NOUN": {}, "PUNCT": {}}
     for rec in read_jsonl(folder / "cues.jsonl"):
         entry = CueEntry(
             lemma=rec["lemma"],
@@ -85,21 +69,18 @@ def _load_cue_lexicon(lang: str, min_precision: float) -> CueLexicon:
             frames=dict(rec.get("frames", {})),
             candidate_precision=float(rec.get("candidate_precision", rec["precision"])),
         )
-        {"VERB": verbs, "NOUN": nouns, "PUNCT": punctuation}[entry.pos][entry.lemma] = entry
-    phrases = tuple(read_jsonl(folder / "cue_phrases.jsonl"))
+        tables[entry.pos][entry.lemma] = entry
     slots = json.loads((folder / "cue_slots.json").read_text(encoding="utf8"))
     return CueLexicon(
+        verbs=tables["VERB"],
+        nouns=tables["NOUN"],
+        punctuation=tables["PUNCT"],
         slot_precision={k: float(v) for k, v in slots["slots"].items()},
         overall_precision=float(slots["overall"]),
-        verbs=verbs,
-        nouns=nouns,
-        punctuation=punctuation,
-        phrases=phrases,
-        min_precision=min_precision,
     )
 
 
 @registry.misc("claimx.cue_lexicon.v1")
-def load_cue_lexicon(lang: str = "en", min_precision: float = 0.2) -> CueLexicon:
+def load_cue_lexicon(lang: str = "en") -> CueLexicon:
     """The cue lexicon shipped in ``models/<lang>/`` (cached: loaded once per process)."""
-    return _load_cue_lexicon(lang, min_precision)
+    return _load_cue_lexicon(lang)

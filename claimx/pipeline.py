@@ -30,8 +30,6 @@ CLAIMX_PIPES = (
     "claimx_speakers",
     "claimx_topics",
 )
-#: Base components claimx does not read; disabling them saves time.
-UNUSED_BASE_PIPES = ()
 
 
 def _load_base(model: str | None) -> Language:

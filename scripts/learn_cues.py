@@ -135,8 +135,6 @@ def _lexicon(entries: list[dict[str, Any]], slots: dict[str, Any] | None) -> Any
         verbs=table("VERB"),
         nouns=table("NOUN"),
         punctuation=table("PUNCT"),
-        phrases=(),
-        min_precision=0.0,
         slot_precision=dict((slots or {}).get("slots", {})),
         overall_precision=float((slots or {}).get("overall", 0.3)),
     )
