@@ -304,10 +304,10 @@ def _run_in_processes(
     smaller): small tasks keep every worker busy to the end of the input, and
     cost little, as spaCy runs no faster on larger batches on a CPU. At most
     four tasks per worker are out at a time, so the input is read just ahead of
-    the output, and a long article holds up no other worker. If a worker dies (a crash, the out-of-memory killer),
-    every chunk in flight fails with it; their records are then redone one at a
-    time in a fresh pool, so only the record that kills a worker is lost to an
-    error record, and the run goes on.
+    the output, and a long article holds up no other worker. If a worker dies (a
+    crash, the out-of-memory killer), every task in flight fails with it; their
+    records are then redone one at a time in a fresh pool, so only the record
+    that kills a worker is lost to an error record, and the run goes on.
     """
     pool = _Pool(nlp, n_process)
     in_flight: deque[tuple[list[Record], Future[Any]]] = deque()

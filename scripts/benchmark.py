@@ -15,9 +15,10 @@ and the peak memory of each process (target <= 600 MB).
 the full pipeline (``claimx.pipeline.load_pipeline``) run the way ``claimx extract``
 runs it: ``claimx.batch.run`` over records, with the same batch size, every doc turned
 into its output record, and at several processes its forked worker pool. Both are
-warmed up first, then timed alternately (bare first in odd rounds, claimx first in even
-rounds) and the best of ``--repeat`` rounds is kept, which filters out noise from other
-processes. Words are the non-whitespace tokens of the spaCy tokenizer, counted once.
+warmed up first, then each round times every configuration back to back in a rotating
+order; the best of ``--repeat`` rounds is kept, which filters out noise from other
+processes, and the medians of the per-round ratios are printed as a check. Words are
+the non-whitespace tokens of the spaCy tokenizer, counted once.
 Peak memory is the peak resident set size (``ru_maxrss``) of this process, which holds
 both pipelines, and of the largest worker process.
 
@@ -153,34 +154,42 @@ def benchmark(
     list(bare.pipe(texts[:WARMUP_DOCS], batch_size=batch_size))
     list(full.pipe(texts[:WARMUP_DOCS], batch_size=batch_size))
 
-    timings: dict[str, list[float]] = {"bare": [], "claimx": []}
+    # Every round times each configuration back to back, in a rotating order, so
+    # the ratios compare runs that shared the machine's load.
+    timings: dict[str, list[float]] = {"bare": [], "claimx": [], "parallel": []}
     runs = {"bare": run_bare, "claimx": run_claimx(1)}
+    if n_process > 1:
+        runs["parallel"] = run_claimx(n_process)
+    parallel_error = None
+    names = list(runs)
     for round_ in range(repeat):
-        order = ("bare", "claimx") if round_ % 2 == 0 else ("claimx", "bare")
+        order = names[round_ % len(names) :] + names[: round_ % len(names)]
         for name in order:
-            timings[name].append(elapsed(runs[name]))
+            if name == "parallel" and parallel_error is not None:
+                continue
+            try:
+                timings[name].append(elapsed(runs[name]))
+            except Exception as err:  # report it and keep the one-process figures
+                if name != "parallel":
+                    raise
+                lines = [line for line in str(err).splitlines() if line.strip()]
+                parallel_error = lines[-1] if lines else repr(err)
+                log(f"claimx at {n_process} processes failed: {parallel_error}")
         log(
-            f"round {round_ + 1}/{repeat}: bare {timings['bare'][-1]:.2f}s, "
-            f"claimx {timings['claimx'][-1]:.2f}s"
+            f"round {round_ + 1}/{repeat}: "
+            + ", ".join(
+                f"{'claimx x' + str(n_process) if name == 'parallel' else name} "
+                f"{timings[name][-1]:.2f}s"
+                for name in names
+                if timings[name]
+            )
         )
     results = [
         _run_record("bare", 1, words, timings["bare"]),
         _run_record("claimx", 1, words, timings["claimx"]),
     ]
-    parallel_error = None
-    if n_process > 1:
-        parallel: list[float] = []
-        try:
-            for round_ in range(repeat):
-                parallel.append(elapsed(run_claimx(n_process)))
-                log(f"round {round_ + 1}/{repeat}: claimx x{n_process} {parallel[-1]:.2f}s")
-        except Exception as err:  # report it and keep the one-process figures
-            # spaCy wraps the worker's traceback; its last line says what failed
-            lines = [line for line in str(err).splitlines() if line.strip()]
-            parallel_error = lines[-1] if lines else repr(err)
-            log(f"claimx at {n_process} processes failed: {parallel_error}")
-        else:
-            results.append(_run_record("claimx", n_process, words, parallel))
+    if timings["parallel"] and parallel_error is None:
+        results.append(_run_record("claimx", n_process, words, timings["parallel"]))
 
     bare_wps = results[0]["words_per_second"]
     claimx_wps = results[1]["words_per_second"]
@@ -205,6 +214,9 @@ def benchmark(
         out["speedup"] = {
             "n_process": n_process,
             "claimx_vs_one_process": results[2]["words_per_second"] / claimx_wps,
+            "paired_median": statistics.median(
+                one / many for one, many in zip(timings["claimx"], timings["parallel"])
+            ),
         }
     return out
 
@@ -265,7 +277,8 @@ def print_table(result: dict[str, Any], source: str) -> None:
         s = result["speedup"]
         console.print(
             f"claimx at {s['n_process']} processes: x{s['claimx_vs_one_process']:.2f} "
-            f"over one process ({result['cpus']} CPUs)"
+            f"over one process (best rounds), x{s['paired_median']:.2f} (median of paired "
+            f"rounds); {result['cpus']} CPUs"
         )
     rss = result["peak_rss_mib"]
     if rss["main"] is not None:
