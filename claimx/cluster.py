@@ -50,11 +50,11 @@ class ClusterError(ClaimxError):
 
 # --------------------------------------------------------------------------- worker side
 
-_pipelines: dict[str | None, tuple[Language, threading.Lock]] = {}
+_pipelines: dict[tuple[str | None, bool], tuple[Language, threading.Lock]] = {}
 _pipelines_lock = threading.Lock()
 
 
-def worker_pipeline(model: str | None) -> tuple[Language, threading.Lock]:
+def worker_pipeline(model: str | None, trained: bool = False) -> tuple[Language, threading.Lock]:
     """This process's pipeline for ``model``, loaded on first use, with a lock to run it.
 
     Worker threads share one pipeline per model and take turns with it: spaCy
@@ -62,16 +62,21 @@ def worker_pipeline(model: str | None) -> tuple[Language, threading.Lock]:
     results independent of the threads' interleaving.
     """
     with _pipelines_lock:
-        if model not in _pipelines:
-            _pipelines[model] = (load_pipeline(model), threading.Lock())
-        return _pipelines[model]
+        key = (model, trained)
+        if key not in _pipelines:
+            _pipelines[key] = (load_pipeline(model, trained=trained), threading.Lock())
+        return _pipelines[key]
 
 
 def process_partition(
-    records: list[Record], model: str | None, batch_size: int, include_text: bool
+    records: list[Record],
+    model: str | None,
+    batch_size: int,
+    include_text: bool,
+    trained: bool = False,
 ) -> list[Result]:
     """The task each worker runs: one result per record of the partition, in order."""
-    nlp, lock = worker_pipeline(model)
+    nlp, lock = worker_pipeline(model, trained)
     with lock:
         return list(run(nlp, records, batch_size=batch_size, include_text=include_text))
 
@@ -134,6 +139,7 @@ def run_dask(
     batch_size: int = 16,
     include_text: bool = False,
     partition_size: int = PARTITION_SIZE,
+    trained: bool = False,
     max_in_flight: int | None = None,
 ) -> Iterator[Result]:
     """Process records on the cluster behind ``client``: one result per record, in order.
@@ -169,6 +175,7 @@ def run_dask(
                         model,
                         batch_size,
                         include_text,
+                        trained,
                         key=f"claimx-{run_key}-{number}",
                         retries=1,
                     ),

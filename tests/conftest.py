@@ -28,9 +28,9 @@ def nlp() -> Language:
 
 
 @pytest.fixture(scope="session")
-def rules_nlp() -> Language:
-    """The pipeline without the trained candidate scorer (``--no-trained``)."""
-    return claimx.load_pipeline(trained=False)
+def trained_nlp() -> Language:
+    """The pipeline with the trained candidate scorer (``--trained``)."""
+    return claimx.load_pipeline(trained=True)
 
 
 @pytest.fixture(scope="session")
@@ -64,16 +64,16 @@ def validate(article_schema: dict[str, Any]) -> Any:
 
 
 @pytest.fixture
-def cli_nlp(nlp: Language, monkeypatch: pytest.MonkeyPatch) -> Language:
-    """Make the CLI reuse the session pipeline when no other model is asked for."""
+def cli_nlp(nlp: Language, trained_nlp: Language, monkeypatch: pytest.MonkeyPatch) -> Language:
+    """Make the CLI reuse the session pipelines when no other model is asked for."""
     real = cli.load_pipeline
 
-    def load(model: str | None = None) -> Language:
+    def load(model: str | None = None, trained: bool = False) -> Language:
         import os
 
         if model is None and not os.environ.get("CLAIMX_MODEL"):
-            return nlp
-        return real(model)
+            return trained_nlp if trained else nlp
+        return real(model, trained=trained)
 
     monkeypatch.setattr(cli, "load_pipeline", load)
     return nlp

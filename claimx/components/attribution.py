@@ -611,7 +611,7 @@ def _trim(tok: Token, leading: bool) -> bool:
         "min_confidence": 0.35,
         "max_attribution_gap": 2,
         "scorer": {"@misc": "claimx.claim_scorer.v1", "lang": "en"},
-        "use_scorer": True,
+        "use_scorer": False,
     },
 )
 def make_attributor(

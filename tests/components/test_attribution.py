@@ -199,19 +199,28 @@ def test_attribution_finds_layout(
             assert text[span.start : span.end] == span.text
 
 
-def test_attribution_light_verb_with_reporting_noun(rules_nlp: Language) -> None:
-    # the rules read "raised concerns about X" as a claim; the trained scorer, which
-    # learned from news where "raised" mostly means money, keeps it only at a lower rank
+def test_attribution_light_verb_with_reporting_noun(nlp: Language) -> None:
     text = "Washington has raised concerns about Beijing's support for Russia."
-    (claim,) = claimx.extract(text, rules_nlp).claims
+    (claim,) = claimx.extract(text, nlp).claims
     assert (claim.speaker.text if claim.speaker else None) == "Washington"
     assert claim.cue is not None and claim.cue.text == "raised concerns about"
     assert claim.content.text == "Beijing's support for Russia"
 
 
-def test_attribution_trained_scorer_is_on_by_default(nlp: Language, rules_nlp: Language) -> None:
-    assert nlp.get_pipe("claimx_attribution").scorer is not None
-    assert rules_nlp.get_pipe("claimx_attribution").scorer is None
+def test_attribution_trained_scorer_is_opt_in(nlp: Language, trained_nlp: Language) -> None:
+    assert nlp.get_pipe("claimx_attribution").scorer is None
+    assert trained_nlp.get_pipe("claimx_attribution").scorer is not None
+
+
+@pytest.mark.parametrize("layout,text,expected", LAYOUTS[:8], ids=[row[0] for row in LAYOUTS[:8]])
+def test_attribution_trained_scorer_keeps_the_plain_layouts(
+    trained_nlp: Language, layout: str, text: str, expected: list[tuple[str, str, str, str]]
+) -> None:
+    claims = claimx.extract(text, trained_nlp).claims
+    for want in expected:
+        assert any(_matches(c, want) for c in claims), (want, [c.to_dict() for c in claims])
+    for claim in claims:
+        assert 0.0 <= claim.confidence <= 1.0
 
 
 def test_attribution_joins_a_quote_interrupted_by_its_attribution(nlp: Language) -> None:
