@@ -11,6 +11,8 @@ This must run first, before ``tok2vec``, since it changes tokens.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -45,7 +47,9 @@ class AbbreviationMerger:
         return opens_line and after.is_title
 
     def __call__(self, doc: Doc) -> Doc:
-        merges = [i for i in range(len(doc) - 1) if self._is_abbreviation(doc, i)]
+        # only a word right before a lone "." can be one: look at those alone
+        periods = numpy.flatnonzero(doc.to_array(ORTH) == doc.vocab.strings["."]).tolist()
+        merges = [i - 1 for i in periods if i > 0 and self._is_abbreviation(doc, i - 1)]
         if merges:
             with doc.retokenize() as retokenizer:
                 for i in merges:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+import numpy
+from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -48,11 +50,12 @@ class _DocIndex:
     @classmethod
     def build(cls, doc: Doc) -> "_DocIndex":
         quotes = list(doc.spans[QUOTE_KEY]) if QUOTE_KEY in doc.spans else []
-        para_of, para = [], 0
-        for tok in doc:
-            if "\n" in tok.text:
-                para += 1
-            para_of.append(para)
+        # only whitespace tokens can hold a line break: look at those alone
+        breaks = numpy.zeros(len(doc), dtype=numpy.int32)
+        for i in numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist():
+            if "\n" in doc[i].text:
+                breaks[i] = 1
+        para_of = numpy.cumsum(breaks).tolist()
         cues = doc.spans[CUE_KEY] if CUE_KEY in doc.spans else ()
         return cls(quotes, quote_of_tokens(doc, quotes), para_of, {s.root.i for s in cues})
 

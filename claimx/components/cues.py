@@ -9,6 +9,9 @@ frame it occurs in.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import POS
+from spacy.parts_of_speech import IDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -33,6 +36,9 @@ class CueFinder:
     def __init__(self, lexicon: CueLexicon, name: str = "claimx_cues") -> None:
         self.name = name
         self.lexicon = lexicon
+        self._pos_ids = numpy.array(
+            [IDS[pos] for pos in (*VERBAL, "PUNCT")], dtype=numpy.uint64
+        )
 
     def __call__(self, doc: Doc) -> Doc:
         quoted = bytearray(len(doc))
@@ -41,15 +47,18 @@ class CueFinder:
         spans: list[Span] = []
         verbs = self.lexicon.verbs
         punctuation = self.lexicon.punctuation
-        for tok in doc:
-            if quoted[tok.i]:
+        # visit only verbs and punctuation: the part-of-speech column, read once
+        wanted = numpy.isin(doc.to_array(POS), self._pos_ids)
+        for i in numpy.flatnonzero(wanted).tolist():
+            if quoted[i]:
                 continue
+            tok = doc[i]
             if tok.pos_ in VERBAL:
                 lemma = tok.lemma_.lower()
                 if lemma in verbs:
-                    spans.append(Span(doc, tok.i, tok.i + 1, label=lemma))
-            elif tok.is_punct and tok.text in punctuation:
-                spans.append(Span(doc, tok.i, tok.i + 1, label=tok.text))
+                    spans.append(Span(doc, i, i + 1, label=lemma))
+            elif tok.text in punctuation:
+                spans.append(Span(doc, i, i + 1, label=tok.text))
         doc.spans[SPAN_KEY] = spans
         return doc
 
