@@ -445,6 +445,12 @@ class Attributor:
         elif after is not None and (not content or after in touched or min(content) > a_end):
             touched.add(after)
             adjacent = True
+        elif after is not None and doc[a_end].text == ":" and all(
+            doc[i].pos_ == "PRON" for i in content
+        ):
+            # "Vasseur put it plainly: “...”": the quote, not the pronoun, is what was said
+            content, touched = set(), {after}
+            adjacent = True
         for n in sorted(touched):
             while True:
                 quote = quotes[n]

@@ -37,6 +37,11 @@ LAYOUTS: list[tuple[str, str, list[tuple[str, str, str, str]]]] = [
         [("The minister", "said", '"We will rebuild every school."', "direct")],
     ),
     (
+        "colon introduction after a pronoun object",
+        "Vasseur put it plainly: \u201cWe did not come here to manage a trade war.\u201d",
+        [("Vasseur", "put", "\u201cWe did not come here to manage a trade war.\u201d", "direct")],
+    ),
+    (
         "quote over several sentences",
         "\u201cWe lost everything. The water came too fast,\u201d she said.",
         [("she", "said", "\u201cWe lost everything. The water came too fast,\u201d", "direct")],
