@@ -21,6 +21,8 @@ from collections import Counter, defaultdict
 from typing import Any, Iterable
 
 from corpus import add_corpus_arguments, load_corpus
+
+from claimx.components.frames import NOUN_SLOT
 from spacy.tokens import Doc, Token
 
 MIN_COUNT = 2  # lemmas annotated fewer times are noise
@@ -185,16 +187,20 @@ def _fit(
     hits: Counter[tuple[str, str]],
     seen: Counter[tuple[str, str]],
 ) -> dict[str, Any]:
-    by_lemma: dict[str, dict[str, Any]] = {
-        e["lemma"]: e for e in entries if e["pos"] in ("VERB", "PUNCT")
+    # a noun's frames ("noun:that") and a verb's never share a lemma's figures
+    def kind(pos_or_slot: str) -> str:
+        return "NOUN" if pos_or_slot == "NOUN" or pos_or_slot.startswith(NOUN_SLOT) else "VERB"
+
+    by_lemma: dict[tuple[str, str], dict[str, Any]] = {
+        (e["lemma"], kind(e["pos"])): e for e in entries if e["pos"] in ("VERB", "PUNCT", "NOUN")
     }
-    lemma_seen: Counter[str] = Counter()
-    lemma_hits: Counter[str] = Counter()
+    lemma_seen: Counter[tuple[str, str]] = Counter()
+    lemma_hits: Counter[tuple[str, str]] = Counter()
     slot_seen: Counter[str] = Counter()
     slot_hits: Counter[str] = Counter()
     for (lemma, slot), n in seen.items():
-        lemma_seen[lemma] += n
-        lemma_hits[lemma] += hits[(lemma, slot)]
+        lemma_seen[(lemma, kind(slot))] += n
+        lemma_hits[(lemma, kind(slot))] += hits[(lemma, slot)]
         slot_seen[slot] += n
         slot_hits[slot] += hits[(lemma, slot)]
     overall = sum(lemma_hits.values()) / max(1, sum(lemma_seen.values()))
@@ -202,14 +208,15 @@ def _fit(
     def smoothed(hit: float, n: float, prior: float) -> float:
         return (hit + SMOOTHING * prior) / (n + SMOOTHING)
 
-    for lemma, entry in by_lemma.items():
+    for (lemma, lemma_kind), entry in by_lemma.items():
         # rare lemmas lean on the overall rate; a rare (lemma, slot) pair leans on
         # the lemma's and the slot's rates combined as if independent
-        lemma_rate = smoothed(lemma_hits[lemma], lemma_seen[lemma], overall)
+        key = (lemma, lemma_kind)
+        lemma_rate = smoothed(lemma_hits[key], lemma_seen[key], overall)
         entry["candidate_precision"] = round(lemma_rate, 4)
         frames = {}
         for (lem, slot), n in sorted(seen.items(), key=lambda kv: -kv[1]):
-            if lem != lemma:
+            if lem != lemma or kind(slot) != lemma_kind:
                 continue
             slot_rate = smoothed(slot_hits[slot], slot_seen[slot], overall)
             prior = min(0.99, lemma_rate * slot_rate / max(overall, 1e-6))

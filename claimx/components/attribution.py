@@ -22,7 +22,7 @@ from ..assets import CueLexicon
 from ..extensions import register_extensions
 from ..schema import Claim, Content, ContentKind, Cue, TextSpan
 from .cues import SPAN_KEY as CUE_KEY
-from .frames import RELATIVE_PRONOUNS, content_slot, quote_of_tokens, subject_of
+from .frames import NOUN_SLOT, RELATIVE_PRONOUNS, content_slot, quote_of_tokens, subject_of
 from .scoring import ClaimScorer, candidate_features
 from .quotes import OPEN_ENDED
 from .quotes import SPAN_KEY as QUOTE_KEY
@@ -148,7 +148,10 @@ class Attributor:
 
     # -- scoring ---------------------------------------------------------------
     def frame_confidence(self, lemma: str, slot: str) -> float:
-        entry = self.lexicon.verbs.get(lemma) or self.lexicon.punctuation.get(lemma)
+        if slot.startswith(NOUN_SLOT):
+            entry = self.lexicon.nouns.get(lemma)
+        else:
+            entry = self.lexicon.verbs.get(lemma) or self.lexicon.punctuation.get(lemma)
         if entry is None:
             return 0.0
         frame = entry.frames.get(slot)
@@ -182,6 +185,8 @@ class Attributor:
         for span in doc.spans[CUE_KEY] if CUE_KEY in doc.spans else ():
             if span.label_ == ":":
                 draft = self._colon_draft(doc, span.root, index)
+            elif span.root.pos_ == "NOUN":
+                draft = self._noun_draft(doc, span.root, index)
             else:
                 draft = self._draft(doc, span.root, index)
             if draft is not None:
@@ -241,6 +246,41 @@ class Attributor:
             confidence=self.frame_confidence(":", "headline"),
         )
 
+    def _noun_draft(self, doc: Doc, noun: Token, index: _DocIndex) -> Draft | None:
+        """A reporting noun with its source: "his warning that ...", "Trump's claim of ..."."""
+        owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+        clause = _noun_clause(noun)
+        if owner is None or clause is None:
+            return None
+        chains = [t for t in clause.subtree if t is not clause and _is_chain(t, index.cue_heads)]
+        cue_tokens = [noun.i]
+        if clause.dep_ == "prep":
+            slot = NOUN_SLOT + "prep:" + clause.lower_
+            cue_tokens.append(clause.i)
+            content: set[int] = set()
+            for child in clause.children:
+                if child.dep_ in ("pobj", "pcomp"):
+                    content |= _subtree_without(child, chains)
+        else:
+            slot = NOUN_SLOT + "that"
+            content = _subtree_without(clause, chains)
+        content = {i for i in content if index.para_of[i] == index.para_of[noun.i]}
+        if not any(doc[i].is_alpha for i in content):
+            return None
+        speaker = doc[owner.left_edge.i : owner.i + 1]
+        if owner.lower_ in RELATIVE_PRONOUNS:
+            return None
+        return Draft(
+            cue_head=noun.i,
+            slot=slot,
+            cue_tokens=cue_tokens,
+            lemma=noun.lemma_.lower(),
+            speaker=speaker,
+            addressee=None,
+            content=sorted(content),
+            confidence=self.frame_confidence(noun.lemma_.lower(), slot),
+        )
+
     # -- one cue ---------------------------------------------------------------
     def _draft(self, doc: Doc, cue: Token, index: _DocIndex) -> Draft | None:
         cue_heads, quote_of = index.cue_heads, index.quote_of
@@ -262,7 +302,7 @@ class Attributor:
         if slot == "dobj" and slot_head is not None and slot_head.lemma_.lower() in self.lexicon.nouns:
             clause = _noun_clause(slot_head)
             if clause is not None:
-                # "raised concerns about ...", "reiterated his claim that ...":
+                # "raised concerns about ...", "reiterated Beijing's position that ...":
                 # the reporting noun's clause is what was said
                 slot = "dobj:noun"
                 if clause.dep_ == "prep":

@@ -37,7 +37,7 @@ class CueFinder:
         self.name = name
         self.lexicon = lexicon
         self._pos_ids = numpy.array(
-            [IDS[pos] for pos in (*VERBAL, "PUNCT")], dtype=numpy.uint64
+            [IDS[pos] for pos in (*VERBAL, "NOUN", "PUNCT")], dtype=numpy.uint64
         )
 
     def __call__(self, doc: Doc) -> Doc:
@@ -46,7 +46,7 @@ class CueFinder:
             quoted[quote.start : quote.end] = b"\x01" * len(quote)
         spans: list[Span] = []
         verbs = self.lexicon.verbs
-        punctuation = self.lexicon.punctuation
+        punctuation, nouns = self.lexicon.punctuation, self.lexicon.nouns
         # visit only verbs and punctuation: the part-of-speech column, read once
         wanted = numpy.isin(doc.to_array(POS), self._pos_ids)
         for i in numpy.flatnonzero(wanted).tolist():
@@ -56,6 +56,11 @@ class CueFinder:
             if tok.pos_ in VERBAL:
                 lemma = tok.lemma_.lower()
                 if lemma in verbs:
+                    spans.append(Span(doc, i, i + 1, label=lemma))
+            elif tok.pos_ == "NOUN":
+                # a reporting noun with its source: "his warning", "Trump's claim"
+                lemma = tok.lemma_.lower()
+                if lemma in nouns and any(c.dep_ == "poss" for c in tok.children):
                     spans.append(Span(doc, i, i + 1, label=lemma))
             elif tok.text in punctuation:
                 spans.append(Span(doc, i, i + 1, label=tok.text))

@@ -14,6 +14,8 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span, Token
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+#: Prefix of the slots of reporting nouns ("his warning that ..."): "noun:that", "noun:prep:of".
+NOUN_SLOT = "noun:"
 # Relations through which a verb without a subject borrows its governor's:
 # "..., warning of ...", "declined to say", "responded by stressing", "said X and added".
 SUBJECT_BRIDGES = ("advcl", "xcomp", "conj", "pcomp", "prep", "ccomp", "dep")

@@ -129,6 +129,11 @@ LAYOUTS: list[tuple[str, str, list[tuple[str, str, str, str]]]] = [
         [("Analysts", "see", "the recent contacts as part of an effort to ...", "indirect")],
     ),
     (
+        "reporting noun with its source",
+        "His claim that the election had been stolen was false.",
+        [("His", "claim", "that the election had been stolen", "indirect")],
+    ),
+    (
         "organisation as speaker",
         "Police said the suspect was arrested on Tuesday.",
         [("Police", "said", "the suspect was arrested on Tuesday", "indirect")],
