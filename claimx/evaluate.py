@@ -828,7 +828,6 @@ def report_table(scores: JSONDict) -> Table:
     One row per metric (content exact / partial / tokens, content+speaker, speaker,
     cue), then one per content kind and, when present, one per speaker mention type.
     """
-    settings = scores.get("settings", {})
     table = Table(
         title=(
             f"claimx evaluation: {scores['documents']} documents, "

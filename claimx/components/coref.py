@@ -917,7 +917,7 @@ class ArticleCoref:
         Clinton says ... Jennifer Palmieri said", a headline's "Former DNC chairman" -> the
         chairman the story introduces. Everything that pointed to the unnamed entity follows."""
         named: dict[int, Entity] = {}
-        for key, result in self._cache.items():
+        for result in self._cache.values():
             if not isinstance(result, Entity) or id(result) in named:
                 continue
             root = self._forward.get(id(result))
