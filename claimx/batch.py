@@ -12,13 +12,14 @@ that dies costs only the article that killed it.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing as mp
 import os
 import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -291,6 +292,37 @@ def chunked(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
         yield chunk
 
 
+def submit_in_order(
+    chunks: Iterator[list[Record]],
+    submit: Callable[[int, list[Record]], Any],
+    collect: Callable[[], list[Result]],
+    in_flight: deque[tuple[list[Record], Any]],
+    limit: int,
+) -> Iterator[Result]:
+    """Submit chunks as they are read, at most ``limit`` out at a time; results in order.
+
+    ``submit(number, chunk)`` starts a task and returns its future; ``collect()``
+    waits for the oldest task in ``in_flight`` and returns its results. If reading
+    the input fails, what was read is finished first, then the error is raised.
+    """
+    source_error: BaseException | None = None
+    for number in itertools.count():
+        try:
+            chunk = next(chunks)
+        except StopIteration:
+            break
+        except Exception as err:  # reading failed: finish what was read, then raise
+            source_error = err
+            break
+        in_flight.append((chunk, submit(number, chunk)))
+        while len(in_flight) >= limit:
+            yield from collect()
+    while in_flight:
+        yield from collect()
+    if source_error is not None:
+        raise source_error
+
+
 def _chunk_failed(chunk: list[Record], reason: str) -> list[Result]:
     return [_error_result(record, reason) for record in chunk]
 
@@ -310,8 +342,7 @@ def _run_in_processes(
     that kills a worker is lost to an error record, and the run goes on.
     """
     pool = _Pool(nlp, n_process)
-    in_flight: deque[tuple[list[Record], Future[Any]]] = deque()
-    source_error: BaseException | None = None
+    in_flight: deque[tuple[list[Record], Any]] = deque()
     done = False
 
     def collect() -> list[Result]:
@@ -328,25 +359,16 @@ def _run_in_processes(
         return results
 
     try:
-        chunks = chunked(records, min(batch_size, TASK_SIZE))
-        while True:
-            try:
-                chunk = next(chunks)
-            except StopIteration:
-                break
-            except Exception as err:  # reading failed: finish what was read, then raise
-                source_error = err
-                break
-            in_flight.append((chunk, pool.submit(chunk, batch_size, include_text)))
-            while len(in_flight) >= MAX_TASKS_PER_PROCESS * n_process:
-                yield from collect()
-        while in_flight:
-            yield from collect()
+        yield from submit_in_order(
+            chunked(records, min(batch_size, TASK_SIZE)),
+            lambda _, chunk: pool.submit(chunk, batch_size, include_text),
+            collect,
+            in_flight,
+            MAX_TASKS_PER_PROCESS * n_process,
+        )
         done = True
     finally:
         pool.close(kill=not done)
-    if source_error is not None:
-        raise source_error
 
 
 def _isolated(pool: _Pool, record: Record, include_text: bool) -> Result:

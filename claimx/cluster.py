@@ -20,7 +20,6 @@ Requires the ``dask`` extra: ``pip install 'claimx[dask]'``.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import threading
 import uuid
@@ -31,7 +30,7 @@ from typing import Any
 
 from spacy.language import Language
 
-from .batch import Result, available_cores, chunked, run
+from .batch import Result, available_cores, chunked, run, submit_in_order
 from .errors import ClaimxError
 from .io import Record
 from .pipeline import load_pipeline
@@ -155,41 +154,30 @@ def run_dask(
         max_in_flight = 2 * threads
     run_key = uuid.uuid4().hex[:12]
     in_flight: deque[tuple[list[Record], Any]] = deque()
-    partitions = chunked(records, partition_size)
-    source_error: BaseException | None = None
+
+    def submit(number: int, partition: list[Record]) -> Any:
+        return client.submit(
+            process_partition,
+            partition,
+            model,
+            batch_size,
+            include_text,
+            trained,
+            key=f"claimx-{run_key}-{number}",
+            retries=1,
+        )
+
     try:
-        for number in itertools.count():
-            try:
-                partition = next(partitions)
-            except StopIteration:
-                break
-            except Exception as err:  # reading failed: finish what was read, then raise
-                source_error = err
-                break
-            in_flight.append(
-                (
-                    partition,
-                    client.submit(
-                        process_partition,
-                        partition,
-                        model,
-                        batch_size,
-                        include_text,
-                        trained,
-                        key=f"claimx-{run_key}-{number}",
-                        retries=1,
-                    ),
-                )
-            )
-            while len(in_flight) >= max_in_flight:
-                yield from _collect(*in_flight.popleft())
-        while in_flight:
-            yield from _collect(*in_flight.popleft())
+        yield from submit_in_order(
+            chunked(records, partition_size),
+            submit,
+            lambda: _collect(*in_flight.popleft()),
+            in_flight,
+            max_in_flight,
+        )
     finally:
         for _, future in in_flight:  # stopped early: drop the work still out
             future.cancel()
-    if source_error is not None:
-        raise source_error
 
 
 def _collect(partition: list[Record], future: Any) -> list[Result]:
