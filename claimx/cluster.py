@@ -53,7 +53,7 @@ _pipelines: dict[tuple[str | None, bool], tuple[Language, threading.Lock]] = {}
 _pipelines_lock = threading.Lock()
 
 
-def worker_pipeline(model: str | None, trained: bool = False) -> tuple[Language, threading.Lock]:
+def worker_pipeline(model: str | None, trained: bool = True) -> tuple[Language, threading.Lock]:
     """This process's pipeline for ``model``, loaded on first use, with a lock to run it.
 
     Worker threads share one pipeline per model and take turns with it: spaCy
@@ -72,7 +72,7 @@ def process_partition(
     model: str | None,
     batch_size: int,
     include_text: bool,
-    trained: bool = False,
+    trained: bool = True,
 ) -> list[Result]:
     """The task each worker runs: one result per record of the partition, in order."""
     nlp, lock = worker_pipeline(model, trained)
@@ -138,7 +138,7 @@ def run_dask(
     batch_size: int = 16,
     include_text: bool = False,
     partition_size: int = PARTITION_SIZE,
-    trained: bool = False,
+    trained: bool = True,
     max_in_flight: int | None = None,
 ) -> Iterator[Result]:
     """Process records on the cluster behind ``client``: one result per record, in order.

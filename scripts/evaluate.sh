@@ -10,6 +10,7 @@
 # Environment:
 #   PYTHON        interpreter with claimx installed (default: .venv/bin/python, else python3)
 #   CLAIMX_MODEL  base spaCy pipeline (as for `claimx --model`)
+#   CLAIMX_TRAINED  0 to score the rules alone (`claimx --no-trained`); default 1
 #   EVAL_DIR      where score.py and score_speakers.py live (default: ../shared/eval)
 #   OUT           output directory (default: build/eval)
 #
@@ -39,7 +40,7 @@ mkdir -p "$OUT"
 
 echo "== claimx scorer (claimx.evaluate) on $GOLD" >&2
 "$PYTHON" - "$GOLD" "$SPEAKERS" "$OUT" <<'PY'
-import json, sys
+import json, os, sys
 from pathlib import Path
 
 from rich.console import Console
@@ -49,7 +50,9 @@ from claimx.pipeline import load_pipeline
 
 gold, speakers, out = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 speakers_path = Path(speakers) if speakers else None
-scores, predictions = evaluate_file(gold, load_pipeline(), speakers_path=speakers_path)
+scores, predictions = evaluate_file(
+    gold, load_pipeline(trained=os.environ.get("CLAIMX_TRAINED", "1") != "0"), speakers_path=speakers_path
+)
 with (out / "pred.jsonl").open("w", encoding="utf-8") as fh:
     for article in predictions:
         fh.write(json.dumps(article, ensure_ascii=False) + "\n")

@@ -22,15 +22,15 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
 @pytest.fixture(scope="session")
-def nlp() -> Language:
-    """The full claimx pipeline; loading it takes about a second, so once per session."""
-    return claimx.load_pipeline()
+def rules_nlp() -> Language:
+    """The pipeline without the trained scorer (``--no-trained``): rules and cue lexicon."""
+    return claimx.load_pipeline(trained=False)
 
 
 @pytest.fixture(scope="session")
-def trained_nlp() -> Language:
-    """The pipeline with the trained candidate scorer (``--trained``)."""
-    return claimx.load_pipeline(trained=True)
+def nlp() -> Language:
+    """The default claimx pipeline, trained scorer included; loaded once per session."""
+    return claimx.load_pipeline()
 
 
 @pytest.fixture(scope="session")
@@ -64,15 +64,15 @@ def validate(article_schema: dict[str, Any]) -> Any:
 
 
 @pytest.fixture
-def cli_nlp(nlp: Language, trained_nlp: Language, monkeypatch: pytest.MonkeyPatch) -> Language:
+def cli_nlp(nlp: Language, rules_nlp: Language, monkeypatch: pytest.MonkeyPatch) -> Language:
     """Make the CLI reuse the session pipelines when no other model is asked for."""
     real = cli.load_pipeline
 
-    def load(model: str | None = None, trained: bool = False) -> Language:
+    def load(model: str | None = None, trained: bool = True) -> Language:
         import os
 
         if model is None and not os.environ.get("CLAIMX_MODEL"):
-            return trained_nlp if trained else nlp
+            return nlp if trained else rules_nlp
         return real(model, trained=trained)
 
     monkeypatch.setattr(cli, "load_pipeline", load)

@@ -399,7 +399,7 @@ def test_cli_model_from_environment(runner: CliRunner, tmp_path: Path) -> None:
 def test_cli_interrupt_exits_130(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def interrupted(model: str | None = None, trained: bool = False) -> Any:
+    def interrupted(model: str | None = None, trained: bool = True) -> Any:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, "load_pipeline", interrupted)
@@ -408,12 +408,12 @@ def test_cli_interrupt_exits_130(
     assert result.exit_code == 130
 
 
-def test_cli_trained_flag_selects_the_scorer(
+def test_cli_no_trained_flag_falls_back_to_the_rules(
     runner: CliRunner, tmp_path: Path, cli_nlp: Any
 ) -> None:
     path = write(tmp_path / "a.txt", ARTICLE)
-    rules = runner.invoke(app, ["extract", path, "-f", "json"], catch_exceptions=False)
-    trained = runner.invoke(app, ["extract", path, "-f", "json", "--trained"], catch_exceptions=False)
+    rules = runner.invoke(app, ["extract", path, "-f", "json", "--no-trained"], catch_exceptions=False)
+    trained = runner.invoke(app, ["extract", path, "-f", "json"], catch_exceptions=False)
     assert rules.exit_code == trained.exit_code == 0
     confidences = [c["confidence"] for c in json.loads(rules.stdout)["claims"]]
     trained_confidences = [c["confidence"] for c in json.loads(trained.stdout)["claims"]]

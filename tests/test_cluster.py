@@ -71,7 +71,7 @@ def test_cluster_loads_the_pipeline_once_per_worker(client: Any) -> None:
     run_dask_list(sample_records(), client)
     loaded = client.run(lambda: sorted(map(str, cluster._pipelines)))
     # in-process workers share this module's cache: one pipeline for the default model
-    assert all(models == ["(None, False)"] for models in loaded.values())
+    assert all(models == ["(None, True)"] for models in loaded.values())
 
 
 def test_cluster_keeps_few_partitions_in_flight(client: Any) -> None:

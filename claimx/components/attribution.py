@@ -660,7 +660,7 @@ def _trim(tok: Token, leading: bool) -> bool:
         "min_confidence": 0.35,
         "max_attribution_gap": 2,
         "scorer": {"@misc": "claimx.claim_scorer.v1", "lang": "en"},
-        "use_scorer": False,
+        "use_scorer": True,
     },
 )
 def make_attributor(
@@ -677,7 +677,8 @@ def make_attributor(
     ``min_confidence``: lowest learned cue precision kept by the rules alone;
     ``max_attribution_gap``: punctuation tokens allowed between a quote and its
     attribution; ``scorer``: the trained candidate scorer (its threshold then
-    replaces ``min_confidence``); ``use_scorer``: false for the rules alone.
+    replaces ``min_confidence``); ``use_scorer``: false for the rules alone
+    (also the fallback when no scorer file is shipped).
     """
     return Attributor(
         lexicon,

@@ -85,7 +85,22 @@ def candidate_features(doc: Doc, draft: Draft, quoted_words: int) -> list[tuple[
         ("first_para=" + str(doc[draft.cue_head].sent.start == 0), 1.0),
         ("spk_len=" + _length_bucket(len(draft.speaker) if draft.speaker is not None else 0), 1.0),
     ]
+    noun = _reporting_object(doc, draft)
+    if noun:
+        # "raised concerns about" is speech where "raised money for" is not: the
+        # light verb's object says which
+        feats += [("object=" + noun, 1.0), ("lemma|object=" + lemma + "|" + noun, 1.0)]
     return feats
+
+
+def _reporting_object(doc: Doc, draft: Draft) -> str:
+    """The lemma of the reporting noun a light verb takes ("raised concerns"), if any."""
+    if not draft.slot.startswith("dobj:noun"):
+        return ""
+    for child in doc[draft.cue_head].children:
+        if child.dep_ == "dobj":
+            return child.lemma_.lower()
+    return ""
 
 
 def _order(draft: Draft) -> str:

@@ -7,12 +7,14 @@ sentences written for these tests.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 from spacy.language import Language
 
 import claimx
+from claimx.components import scoring
 from claimx.schema import Article, Claim
 
 LAYOUTS: list[tuple[str, str, list[tuple[str, str, str, str]]]] = [
@@ -217,16 +219,30 @@ def test_attribution_light_verb_with_reporting_noun(nlp: Language) -> None:
     assert claim.content.text == "Beijing's support for Russia"
 
 
-def test_attribution_trained_scorer_is_opt_in(nlp: Language, trained_nlp: Language) -> None:
-    assert nlp.get_pipe("claimx_attribution").scorer is None
-    assert trained_nlp.get_pipe("claimx_attribution").scorer is not None
+def test_attribution_trained_scorer_is_the_default(nlp: Language, rules_nlp: Language) -> None:
+    assert nlp.get_pipe("claimx_attribution").scorer is not None
+    assert rules_nlp.get_pipe("claimx_attribution").scorer is None
+
+
+def test_attribution_falls_back_to_rules_without_a_scorer_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(scoring, "models_dir", lambda: tmp_path)
+    scoring._load.cache_clear()
+    try:
+        without = claimx.load_pipeline()
+        assert without.get_pipe("claimx_attribution").scorer is None
+        (claim,) = claimx.extract("Hegseth told Dong that Washington does not seek conflict.", without).claims
+        assert claim.content.text == "that Washington does not seek conflict"
+    finally:
+        scoring._load.cache_clear()
 
 
 @pytest.mark.parametrize("layout,text,expected", LAYOUTS[:8], ids=[row[0] for row in LAYOUTS[:8]])
-def test_attribution_trained_scorer_keeps_the_plain_layouts(
-    trained_nlp: Language, layout: str, text: str, expected: list[tuple[str, str, str, str]]
+def test_attribution_rules_alone_keep_the_plain_layouts(
+    rules_nlp: Language, layout: str, text: str, expected: list[tuple[str, str, str, str]]
 ) -> None:
-    claims = claimx.extract(text, trained_nlp).claims
+    claims = claimx.extract(text, rules_nlp).claims
     for want in expected:
         assert any(_matches(c, want) for c in claims), (want, [c.to_dict() for c in claims])
     for claim in claims:
