@@ -21,6 +21,7 @@ import json
 import random
 import sys
 import time
+from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
@@ -28,7 +29,7 @@ from corpus import add_corpus_arguments, load_corpus
 from spacy.tokens import Doc
 
 from claimx.assets import load_cue_lexicon
-from claimx.components.attribution import Attributor, _DocIndex
+from claimx.components.attribution import TAGGED_SLOT, Attributor, _DocIndex
 from claimx.components.cues import CueFinder
 from claimx.components.quotes import QuoteFinder
 from claimx.components.scoring import ClaimScorer, candidate_features
@@ -48,8 +49,16 @@ def _tokens(doc: Doc, span: dict[str, Any] | None, words_only: bool = True) -> s
     return out
 
 
-def examples(records: list[dict[str, Any]], docs: Iterable[Doc]) -> tuple[list[Example], int]:
-    """Candidates with labels, and the number of annotated claims."""
+def examples(
+    records: list[dict[str, Any]],
+    docs: Iterable[Doc],
+    tagger_probs: dict[str, np.ndarray] | None = None,
+) -> tuple[list[Example], int]:
+    """Candidates with labels, and the number of annotated claims.
+
+    ``tagger_probs``: out-of-fold content-tagger probabilities per article number
+    (scripts/train_content_tagger.py --oof), to train a scorer that reads the tagger.
+    """
     lexicon = load_cue_lexicon()
     quotes, cues, attributor = QuoteFinder(), CueFinder(lexicon), Attributor(lexicon)
     out: list[Example] = []
@@ -65,12 +74,18 @@ def examples(records: list[dict[str, Any]], docs: Iterable[Doc]) -> tuple[list[E
             cue = _tokens(doc, claim.get("cue"), words_only=False)
             gold.append((gold_id, cue, _tokens(doc, claim["content"])))
         n_gold += len(gold)
-        for draft in attributor.candidates(doc, index):
+        probs = tagger_probs[str(article)] if tagger_probs is not None else None
+        if probs is not None and len(probs) != len(doc):
+            raise SystemExit(f"tagger probabilities of article {article} do not fit its tokens")
+        for draft in attributor.candidates(doc, index, content_probs=probs):
             content = {i for i in draft.content if not (doc[i].is_punct or doc[i].is_space)}
             match = 0
             for gid, cue, gold_content in gold:
                 union = content | gold_content
-                if draft.cue_head in cue and union and len(content & gold_content) / len(union) >= 0.5:
+                # a tagged candidate's cue is the governing word, which annotators
+                # may have drawn wider; what it adds is the content
+                cue_ok = draft.cue_head in cue or draft.slot.startswith(TAGGED_SLOT)
+                if cue_ok and union and len(content & gold_content) / len(union) >= 0.5:
                     match = gid
                     break
             quoted = sum(
@@ -78,7 +93,7 @@ def examples(records: list[dict[str, Any]], docs: Iterable[Doc]) -> tuple[list[E
                 for i in draft.content
                 if index.quote_of[i] >= 0 and (doc[i].is_alpha or doc[i].like_num)
             )
-            out.append((candidate_features(doc, draft, quoted), int(match > 0), article, match))
+            out.append((candidate_features(doc, draft, quoted, probs), int(match > 0), article, match))
     return out, n_gold
 
 
@@ -134,10 +149,16 @@ def main() -> None:
     add_corpus_arguments(ap)
     ap.add_argument("--epochs", type=int, default=12)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--tagger-probs",
+        type=Path,
+        help="out-of-fold content-tagger probabilities (.npz from train_content_tagger.py --oof)",
+    )
     args = ap.parse_args()
     started = time.time()
     records, docs = load_corpus(args)
-    data, _ = examples(records, docs)
+    tagger_probs = dict(np.load(args.tagger_probs)) if args.tagger_probs else None
+    data, _ = examples(records, docs, tagger_probs)
     articles = sorted({a for _, _, a, _ in data})
     random.Random(args.seed).shuffle(articles)
     held = set(articles[: max(1, len(articles) // 10)])
@@ -150,6 +171,7 @@ def main() -> None:
         weights=final.weights,
         bias=final.bias,
         threshold=threshold,
+        needs_tagger=tagger_probs is not None,
         meta={
             "trained_on": args.corpus.name,
             "articles": len(records),

@@ -65,6 +65,8 @@ def test_packaging_wheel_carries_models_and_schema(wheel: Path) -> None:
     assert "claimx/models/en/cues.jsonl" in names
     assert "claimx/models/en/cue_slots.json" in names
     assert "claimx/models/en/claim_scorer.json" in names
+    assert "claimx/models/en/content_tagger.bin" in names
+    assert "claimx/models/en/content_tagger.json" in names
     for name in ("taxonomy.jsonl", "terms.jsonl", "keyphrases.json", "classifier.json", "README.md"):
         assert f"claimx/models/en/topics/{name}" in names
     assert "claimx/article.schema.json" in names
@@ -82,13 +84,15 @@ def test_packaging_extracts_from_a_wheel_install(wheel: Path, tmp_path: Path) ->
         "import claimx, claimx.assets\n"
         "print(claimx.assets.models_dir())\n"
         "nlp = claimx.load_pipeline()\n"
-        "print(nlp.get_pipe('claimx_attribution').scorer is not None)\n"
+        "attribution = nlp.get_pipe('claimx_attribution')\n"
+        "doc = nlp('The minister said the plan would go ahead.')\n"
+        "print(attribution.scorer_for(doc) is not None and attribution.tagger.fits(nlp))\n"
         "print(len(claimx.extract('\"We will win,\" the coach said.', nlp).claims))\n"
         "print(claimx.extract('The striker scored twice in the cup final.').topics[0].label)\n"
     )
     models, scorer, count, topic = _run(code, tmp_path, env).split()
     assert models.startswith(str(target))
-    assert scorer == "True"  # the trained claim scorer ships in the wheel and is the default
+    assert scorer == "True"  # the trained tagger and scorer ship in the wheel and run by default
     assert count == "1"
     assert topic == "sport"  # the topic taxonomy and classifier load from the wheel
 

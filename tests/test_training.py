@@ -7,8 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy
 import pytest
 
+from claimx.components.content_tagger import ContentTagger
 from claimx.components.scoring import ClaimScorer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,3 +44,27 @@ def test_training_claim_scorer_on_a_slice(tmp_path: Path) -> None:
     again = tmp_path / "again.json"
     _run("scripts/train_scorer.py", str(TRAIN), str(again), "--limit", "6", "--epochs", "2")
     assert again.read_text() == out.read_text()
+
+
+def test_training_content_tagger_and_a_scorer_that_reads_it_on_a_slice(tmp_path: Path) -> None:
+    folder, oof = tmp_path / "tagger", tmp_path / "oof.npz"
+    _run(
+        "scripts/train_content_tagger.py", str(TRAIN), str(folder), "--limit", "6",
+        "--epochs", "1", "--oof", str(oof),
+    )
+    tagger = ContentTagger.from_disk(folder)
+    assert tagger is not None and tagger.meta["articles"] == 6 and tagger.meta["seed"] == 0
+    probs = dict(numpy.load(oof))
+    assert sorted(probs, key=int) == [str(a) for a in range(6)]
+    assert all(((p >= 0.0) & (p <= 1.0)).all() for p in probs.values())
+    out = tmp_path / "scorer.json"
+    _run(
+        "scripts/train_scorer.py", str(TRAIN), str(out), "--limit", "6", "--epochs", "2",
+        "--tagger-probs", str(oof),
+    )
+    scorer = ClaimScorer.from_json(json.loads(out.read_text()))
+    assert scorer.needs_tagger and any(name.startswith("tag_") for name in scorer.weights)
+    # seeded: the same slice gives the same weights
+    again = tmp_path / "again"
+    _run("scripts/train_content_tagger.py", str(TRAIN), str(again), "--limit", "6", "--epochs", "1")
+    assert (again / "content_tagger.bin").read_bytes() == (folder / "content_tagger.bin").read_bytes()

@@ -11,7 +11,7 @@ the quote that resumes right after it ("“...,” he said. “...”").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 import numpy
 from spacy.attrs import IS_SPACE
@@ -23,6 +23,7 @@ from ..extensions import register_extensions
 from ..schema import Claim, Content, ContentKind, Cue, TextSpan
 from .cues import SPAN_KEY as CUE_KEY
 from .frames import NOUN_SLOT, RELATIVE_PRONOUNS, content_slot, quote_of_tokens, subject_of
+from .content_tagger import ContentTagger
 from .scoring import ClaimScorer, candidate_features
 from .quotes import OPEN_ENDED
 from .quotes import SPAN_KEY as QUOTE_KEY
@@ -137,8 +138,15 @@ class Attributor:
         max_attribution_gap: int = 2,
         max_headline_source: int = 5,
         scorer: ClaimScorer | None = None,
+        tagger: ContentTagger | None = None,
+        base_fits_tagger: Callable[[], bool] | None = None,
     ) -> None:
         self.scorer = scorer
+        self.tagger = tagger
+        # checked once, on first use: the base pipeline's weights load after construction
+        self._base_fits_tagger = base_fits_tagger
+        self._tagger_fits: bool | None = None
+        self.min_tagged_words = 3
         self.max_headline_source = max_headline_source
         self.name = name
         self.lexicon = lexicon
@@ -168,18 +176,40 @@ class Attributor:
             doc._.claimx_error = f"attribution failed: {type(err).__name__}: {err}"
         return doc
 
-    @property
-    def threshold(self) -> float:
-        """Lowest confidence kept: the trained scorer's own, or ``min_confidence``."""
-        return self.scorer.threshold if self.scorer is not None else self.min_confidence
+    def scorer_for(self, doc: Doc) -> ClaimScorer | None:
+        """The trained scorer, unless it needs the content tagger and the tagger cannot run
+        on ``doc`` (no scorer file, or a base pipeline without matching context vectors):
+        then the rules decide alone."""
+        if self.scorer is None:
+            return None
+        if self.scorer.needs_tagger and not (self.tagger is not None and self._tagger_ready(doc)):
+            return None
+        return self.scorer
+
+    def _tagger_ready(self, doc: Doc) -> bool:
+        assert self.tagger is not None
+        if self._tagger_fits is None:
+            self._tagger_fits = self._base_fits_tagger() if self._base_fits_tagger else True
+        return self._tagger_fits and self.tagger.usable(doc)
 
     def attribute(self, doc: Doc) -> list[Claim]:
         index = _DocIndex.build(doc)
-        drafts = [d for d in self.candidates(doc, index) if d.confidence >= self.threshold]
+        scorer = self.scorer_for(doc)
+        threshold = scorer.threshold if scorer is not None else self.min_confidence
+        drafts = [d for d in self.candidates(doc, index) if d.confidence >= threshold]
         return self._finish(doc, drafts, index)
 
-    def candidates(self, doc: Doc, index: _DocIndex | None = None) -> list[Draft]:
-        """Every cue candidate that has a speaker and a content, scored."""
+    def candidates(
+        self,
+        doc: Doc,
+        index: _DocIndex | None = None,
+        content_probs: numpy.ndarray | None = None,
+    ) -> list[Draft]:
+        """Every cue candidate that has a speaker and a content, scored.
+
+        ``content_probs`` (the content tagger's, computed here when the scorer needs
+        them) also propose candidates for content the tagger sees that no cue covers.
+        """
         index = index or _DocIndex.build(doc)
         drafts = []
         for span in doc.spans[CUE_KEY] if CUE_KEY in doc.spans else ():
@@ -192,15 +222,69 @@ class Attributor:
             if draft is not None:
                 drafts.append(draft)
         self._mark_nested(doc, drafts)
-        if self.scorer is not None:
+        scorer = self.scorer_for(doc)
+        probs = content_probs
+        if probs is None and scorer is not None and scorer.needs_tagger and self.tagger is not None:
+            probs = self.tagger.probabilities(doc, drafts, index.quote_of)
+        if probs is not None:
+            drafts += self._tagged_drafts(doc, drafts, probs, index)
+        if scorer is not None:
             for draft in drafts:
                 quoted = sum(
                     1
                     for i in draft.content
                     if index.quote_of[i] >= 0 and (doc[i].is_alpha or doc[i].like_num)
                 )
-                draft.confidence = self.scorer.probability(candidate_features(doc, draft, quoted))
+                draft.confidence = scorer.probability(candidate_features(doc, draft, quoted, probs))
         return drafts
+
+    def _tagged_drafts(
+        self, doc: Doc, drafts: list[Draft], probs: numpy.ndarray, index: _DocIndex
+    ) -> list[Draft]:
+        """Candidates for runs of words the tagger believes are content and no likely
+        candidate holds: the run's governing word is the cue ("voiced support for
+        the bill"), its subject the speaker. The scorer decides which to keep."""
+        held: set[int] = set()
+        for draft in drafts:
+            if draft.prior >= self.min_confidence:
+                held.update(draft.content)
+        out = []
+        for run in _believed_runs(doc, probs, self.min_tagged_words):
+            words = [i for i in run if doc[i].is_alpha or doc[i].like_num]
+            if sum(1 for i in words if i in held) > 0.3 * len(words):
+                continue
+            inside = set(run)
+            root = next((doc[i] for i in run if doc[i].head.i not in inside and not doc[i].is_punct), None)
+            if root is None or root.head.i == root.i:
+                continue
+            cue, cue_tokens = root.head, [root.head.i]
+            if cue.pos_ == "ADP":  # "spoke of ...": the preposition joins the cue
+                cue = cue.head
+                cue_tokens.insert(0, cue.i)
+            if cue.i in inside:
+                continue
+            subject, _ = subject_of(cue, reporting=index.cue_heads)
+            if subject is None:
+                continue
+            speaker = _within_paragraph(_noun_phrase(subject), subject, index.para_of)
+            if speaker.start <= cue.i < speaker.end or inside & set(range(speaker.start, speaker.end)):
+                continue
+            slot = TAGGED_SLOT + root.dep_
+            lemma = cue.lemma_.lower()
+            out.append(
+                Draft(
+                    cue_head=cue.i,
+                    slot=slot,
+                    cue_tokens=sorted(cue_tokens),  # "of which she spoke": the word order
+                    lemma=lemma,
+                    speaker=speaker,
+                    addressee=None,
+                    content=[i for i in run if i not in cue_tokens],
+                    confidence=0.0,  # never kept by the rules alone
+                    prior=self.frame_confidence(lemma, slot) or 1e-3,
+                )
+            )
+        return out
 
     def _mark_nested(self, doc: Doc, drafts: list[Draft]) -> None:
         """Re-score candidates whose cue sits inside another claim's content.
@@ -573,6 +657,35 @@ class Attributor:
 
 
 NOUN_CLAUSE_PREPS = ("about", "over", "of", "on", "that", "for", "regarding")
+#: Slot prefix of candidates proposed from the content tagger's runs ("tagged:dobj").
+TAGGED_SLOT = "tagged:"
+
+
+def _believed_runs(doc: Doc, probs: numpy.ndarray, min_words: int) -> list[list[int]]:
+    """Maximal runs of tokens within a paragraph whose words the tagger believes
+    (p >= 0.5), punctuation between them included, trailing punctuation cut."""
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for tok in doc:
+        if "\n" in tok.text:
+            runs.append(current)
+            current = []
+        elif tok.is_alpha or tok.like_num:
+            if probs[tok.i] >= 0.5:
+                current.append(tok.i)
+            else:
+                runs.append(current)
+                current = []
+        elif current:
+            current.append(tok.i)
+    runs.append(current)
+    out = []
+    for run in runs:
+        while run and not (doc[run[-1]].is_alpha or doc[run[-1]].like_num or doc[run[-1]].is_quote):
+            run.pop()
+        if sum(1 for i in run if doc[i].is_alpha or doc[i].like_num) >= min_words:
+            out.append(run)
+    return out
 
 
 def _noun_clause(noun: Token) -> Token | None:
@@ -660,6 +773,7 @@ def _trim(tok: Token, leading: bool) -> bool:
         "min_confidence": 0.35,
         "max_attribution_gap": 2,
         "scorer": {"@misc": "claimx.claim_scorer.v1", "lang": "en"},
+        "tagger": {"@misc": "claimx.content_tagger.v1", "lang": "en"},
         "use_scorer": True,
     },
 )
@@ -670,6 +784,7 @@ def make_attributor(
     min_confidence: float,
     max_attribution_gap: int,
     scorer: ClaimScorer | None,
+    tagger: ContentTagger | None,
     use_scorer: bool,
 ) -> Attributor:
     """Claim builder.
@@ -677,8 +792,10 @@ def make_attributor(
     ``min_confidence``: lowest learned cue precision kept by the rules alone;
     ``max_attribution_gap``: punctuation tokens allowed between a quote and its
     attribution; ``scorer``: the trained candidate scorer (its threshold then
-    replaces ``min_confidence``); ``use_scorer``: false for the rules alone
-    (also the fallback when no scorer file is shipped).
+    replaces ``min_confidence``); ``tagger``: the trained content tagger whose
+    probabilities the scorer reads; ``use_scorer``: false for the rules alone (also
+    the fallback when no scorer file is shipped, or when the scorer needs the tagger
+    and the base pipeline gives no matching context vectors).
     """
     return Attributor(
         lexicon,
@@ -686,4 +803,6 @@ def make_attributor(
         min_confidence=min_confidence,
         max_attribution_gap=max_attribution_gap,
         scorer=scorer if use_scorer else None,
+        tagger=tagger if use_scorer else None,
+        base_fits_tagger=(lambda: tagger.fits(nlp)) if tagger is not None else None,
     )

@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+import numpy
 from spacy.tokens import Doc
 from spacy.util import registry
 
@@ -54,8 +55,14 @@ def _speaker_class(doc: Doc, draft: Draft) -> tuple[str, str]:
     return root.pos_, word
 
 
-def candidate_features(doc: Doc, draft: Draft, quoted_words: int) -> list[tuple[str, float]]:
-    """Sparse features of one candidate: (name, value) pairs."""
+def candidate_features(
+    doc: Doc, draft: Draft, quoted_words: int, content_probs: numpy.ndarray | None = None
+) -> list[tuple[str, float]]:
+    """Sparse features of one candidate: (name, value) pairs.
+
+    ``content_probs``: the content tagger's probability for every token of ``doc``
+    (see :mod:`claimx.components.content_tagger`), when the scorer was trained with it.
+    """
     cue = doc[draft.cue_head]
     lemma = cue.lemma_.lower()
     base = draft.slot.split("+")[0]
@@ -90,7 +97,42 @@ def candidate_features(doc: Doc, draft: Draft, quoted_words: int) -> list[tuple[
         # "raised concerns about" is speech where "raised money for" is not: the
         # light verb's object says which
         feats += [("object=" + noun, 1.0), ("lemma|object=" + lemma + "|" + noun, 1.0)]
+    if content_probs is not None:
+        feats += _tagger_features(doc, draft, content_probs, base)
     return feats
+
+
+def _bucket(p: float) -> str:
+    return str(min(4, int(p * 5)))
+
+
+def _tagger_features(doc: Doc, draft: Draft, probs: numpy.ndarray, base: str) -> list[tuple[str, float]]:
+    """How much the tagger believes the content, and whether it sees content go on past it."""
+    words = [i for i in draft.content if doc[i].is_alpha or doc[i].like_num]
+    if not words:
+        return []
+    inside = probs[words]
+    belief = float(inside.mean())
+    share = float((inside >= 0.5).mean())
+    content = set(draft.content)
+    edges = []
+    for step, start in ((-1, draft.content[0] - 1), (1, draft.content[-1] + 1)):
+        i, seen = start, 0
+        while 0 <= i < len(doc) and seen < 3 and "\n" not in doc[i].text:
+            if i not in content and (doc[i].is_alpha or doc[i].like_num):
+                edges.append(i)
+                seen += 1
+            i += step
+    beyond = float(probs[edges].mean()) if edges else 0.0
+    return [
+        ("tag_in", belief),
+        ("tag_share", share),
+        ("tag_beyond", beyond),
+        ("tag_cue", float(probs[draft.cue_head])),
+        ("tag_in=" + _bucket(belief), 1.0),
+        ("tag_beyond=" + _bucket(beyond), 1.0),
+        ("slot|tag_in=" + base + "|" + _bucket(belief), 1.0),
+    ]
 
 
 def _reporting_object(doc: Doc, draft: Draft) -> str:
@@ -122,6 +164,8 @@ class ClaimScorer:
     bias: float
     threshold: float
     meta: dict[str, object] = field(default_factory=dict)
+    #: trained with the content tagger's features, so only valid where the tagger runs
+    needs_tagger: bool = False
 
     def probability(self, features: Iterable[tuple[str, float]]) -> float:
         z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features)
@@ -131,6 +175,7 @@ class ClaimScorer:
         return {
             "bias": self.bias,
             "threshold": self.threshold,
+            "needs_tagger": self.needs_tagger,
             "meta": self.meta,
             "weights": dict(sorted(self.weights.items())),
         }
@@ -145,6 +190,7 @@ class ClaimScorer:
             bias=float(data["bias"]),  # type: ignore[arg-type]
             threshold=float(data["threshold"]),  # type: ignore[arg-type]
             meta=dict(meta) if isinstance(meta, dict) else {},
+            needs_tagger=bool(data.get("needs_tagger", False)),
         )
 
 
