@@ -29,6 +29,9 @@ fi
 [[ -f $TRAIN ]] || { echo "train.sh: error: $TRAIN not found" >&2; exit 1; }
 mkdir -p "$WORK" "$OUT"
 cd "$ROOT"
+# claimx from this checkout, whatever is installed: each step must read the assets the
+# previous step wrote to models/en/, not the copy inside an installed wheel
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 
 echo "== 1/4 parse the corpus ($MODEL)" >&2
 "$PYTHON" scripts/parse_corpus.py "$TRAIN" "$WORK/train.spacy" "$MODEL"
