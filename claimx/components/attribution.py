@@ -146,7 +146,11 @@ class Attributor:
         # checked once, on first use: the base pipeline's weights load after construction
         self._base_fits_tagger = base_fits_tagger
         self._tagger_fits: bool | None = None
+        # tagger runs become candidates from this many words, believed this much,
+        # when likely candidates hold at most this share of their words
         self.min_tagged_words = 3
+        self.tagged_belief = 0.5
+        self.tagged_overlap = 0.3
         self.max_headline_source = max_headline_source
         self.name = name
         self.lexicon = lexicon
@@ -249,9 +253,9 @@ class Attributor:
             if draft.prior >= self.min_confidence:
                 held.update(draft.content)
         out = []
-        for run in _believed_runs(doc, probs, self.min_tagged_words):
+        for run in _believed_runs(doc, probs, self.min_tagged_words, self.tagged_belief):
             words = [i for i in run if doc[i].is_alpha or doc[i].like_num]
-            if sum(1 for i in words if i in held) > 0.3 * len(words):
+            if sum(1 for i in words if i in held) > self.tagged_overlap * len(words):
                 continue
             inside = set(run)
             root = next((doc[i] for i in run if doc[i].head.i not in inside and not doc[i].is_punct), None)
@@ -661,9 +665,9 @@ NOUN_CLAUSE_PREPS = ("about", "over", "of", "on", "that", "for", "regarding")
 TAGGED_SLOT = "tagged:"
 
 
-def _believed_runs(doc: Doc, probs: numpy.ndarray, min_words: int) -> list[list[int]]:
+def _believed_runs(doc: Doc, probs: numpy.ndarray, min_words: int, belief: float) -> list[list[int]]:
     """Maximal runs of tokens within a paragraph whose words the tagger believes
-    (p >= 0.5), punctuation between them included, trailing punctuation cut."""
+    (p >= ``belief``), punctuation between them included, trailing punctuation cut."""
     runs: list[list[int]] = []
     current: list[int] = []
     for tok in doc:
@@ -671,7 +675,7 @@ def _believed_runs(doc: Doc, probs: numpy.ndarray, min_words: int) -> list[list[
             runs.append(current)
             current = []
         elif tok.is_alpha or tok.like_num:
-            if probs[tok.i] >= 0.5:
+            if probs[tok.i] >= belief:
                 current.append(tok.i)
             else:
                 runs.append(current)
