@@ -9,7 +9,7 @@ The network is fitted with thinc's Adam on 90 % of the articles; the epoch with 
 best token F1 on the other 10 % is kept. Seeded; a few minutes on a 2-core CPU.
 
     python scripts/train_content_tagger.py ../shared/eval/train.jsonl models/en \
-        [--docs /tmp/train.spacy] [--limit N] [--epochs 10] [--seed 0]
+        [--docs /tmp/train.spacy] [--limit N] [--epochs 12] [--seed 0]
 
 The second argument is the folder the two files are written to. Never train on dev.
 """
@@ -137,7 +137,7 @@ def out_of_fold(data: list[Example], args: argparse.Namespace, width: int) -> di
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     add_corpus_arguments(ap)
-    ap.add_argument("--epochs", type=int, default=10)
+    ap.add_argument("--epochs", type=int, default=12)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--width", type=int, default=64)
     ap.add_argument("--depth", type=int, default=4)
