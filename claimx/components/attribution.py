@@ -6,6 +6,11 @@ candidate with the precision learned for that lemma in that slot, finds the
 speaker (borrowed from the governing verb for participles and infinitives), and
 widens the content to whole quotations: the quote beside the attribution, and
 the quote that resumes right after it ("“...,” he said. “...”").
+
+With the trained models (the default), the content tagger
+(:mod:`claimx.components.content_tagger`) adds candidates for content no cue
+covers, and the claim scorer (:mod:`claimx.components.scoring`) decides which
+candidates are kept; without them, the learned precision does.
 """
 
 from __future__ import annotations
