@@ -413,6 +413,7 @@ class Attributor:
             speaker = doc[subject.i : subject.i + 1]
         speaker = _within_paragraph(speaker, subject, index.para_of)
         content = self._slot_content(cue, slot, slot_head, cue_heads)
+        content -= _trailing_asides(doc, content, index.quote_of)
         # a misparse can hang a clause of another paragraph on the cue
         content = {i for i in content if index.para_of[i] == index.para_of[cue.i]}
         if slot.startswith("prep:") and slot_head is not None:
@@ -652,8 +653,10 @@ class Attributor:
             if quoted == len(words)
             else ContentKind.INDIRECT if quoted == 0 else ContentKind.MIXED
         )
-        cue_start = doc[draft.cue_tokens[0]].idx
-        last = doc[draft.cue_tokens[-1]]
+        # cue words need not come in order ("For example, his assertion ...": the
+        # noun's preposition stands before it)
+        cue_start = doc[min(draft.cue_tokens)].idx
+        last = doc[max(draft.cue_tokens)]
         cue_end = last.idx + len(last.text)
         return Claim(
             content=content,
@@ -695,6 +698,29 @@ def _believed_runs(doc: Doc, probs: numpy.ndarray, min_words: int, belief: float
         if sum(1 for i in run if doc[i].is_alpha or doc[i].like_num) >= min_words:
             out.append(run)
     return out
+
+
+ASIDE_DEPS = ("relcl", "appos")
+
+
+def _trailing_asides(doc: Doc, content: set[int], quote_of: list[int]) -> set[int]:
+    """A non-restrictive relative clause or apposition that ends the content
+    (", which ...", ", the existing alliance ..."): the writer's aside, not what was said."""
+    if not content:
+        return set()
+    last = max(content)
+    for i in sorted(content):
+        tok = doc[i]
+        if tok.dep_ not in ASIDE_DEPS or tok.head.i not in content:
+            continue
+        sub = [t.i for t in tok.subtree]
+        first = sub[0]
+        if sub[-1] < last - 1 or first == 0 or doc[first - 1].text != ",":
+            continue
+        if any(quote_of[j] >= 0 for j in sub):
+            continue
+        return set(range(first - 1, last + 1)) & content | set(sub)
+    return set()
 
 
 def _noun_clause(noun: Token) -> Token | None:

@@ -15,6 +15,7 @@ from spacy.language import Language
 
 import claimx
 from claimx.components import scoring
+from claimx.components.attribution import Draft, _DocIndex
 from claimx.schema import Article, Claim
 
 LAYOUTS: list[tuple[str, str, list[tuple[str, str, str, str]]]] = [
@@ -315,3 +316,49 @@ def test_attribution_confidence_is_a_probability(nlp: Language) -> None:
     assert article.claims
     for claim in article.claims:
         assert isinstance(claim.confidence, float) and 0.0 <= claim.confidence <= 1.0
+
+
+def test_attribution_cue_span_runs_forward_whatever_the_order_of_its_words(nlp: Language) -> None:
+    doc = nlp("For example, his assertion that the plan failed was wrong.")
+    attribution = nlp.get_pipe("claimx_attribution")
+    index = _DocIndex.build(doc)
+    noun = next(t.i for t in doc if t.text == "assertion")
+    draft = Draft(
+        cue_head=noun,
+        slot="noun:that",
+        cue_tokens=[noun, 0],  # a preposition left of its noun, as the parser may attach it
+        lemma="assertion",
+        speaker=doc[noun - 1 : noun],
+        addressee=None,
+        content=list(range(noun + 1, noun + 6)),
+        confidence=0.9,
+    )
+    claim = attribution._claim(doc, doc.text, draft, index.quote_of)
+    assert claim is not None and claim.cue is not None
+    assert 0 <= claim.cue.start < claim.cue.end
+    assert doc.text[claim.cue.start : claim.cue.end] == claim.cue.text == "For example, his assertion"
+
+
+@pytest.mark.parametrize(
+    "text,content",
+    [
+        (
+            "Officials said the deal would help Boeing, which builds the planes.",
+            "the deal would help Boeing",
+        ),
+        (
+            "The minister said the money should be spent with NATO, the existing military alliance.",
+            "the money should be spent with NATO",
+        ),
+        # restrictive: no comma, part of what was said
+        (
+            "Officials said the deal would help firms that build planes.",
+            "the deal would help firms that build planes",
+        ),
+    ],
+)
+def test_attribution_leaves_the_writers_trailing_aside_out(
+    rules_nlp: Language, text: str, content: str
+) -> None:
+    (claim,) = claimx.extract(text, rules_nlp).claims
+    assert claim.content.text == content
