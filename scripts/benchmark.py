@@ -123,6 +123,7 @@ def benchmark(
     batch_size: int,
     repeat: int,
     n_process: int,
+    trained: bool = True,
 ) -> dict[str, Any]:
     """Time bare spaCy and claimx over ``texts``; the result is what ``--json`` prints."""
     from claimx.batch import run
@@ -131,7 +132,7 @@ def benchmark(
 
     log("loading pipelines ...")
     bare = _load_base(model)
-    full = load_pipeline(model)
+    full = load_pipeline(model, trained=trained)
     words = sum(
         sum(1 for token in doc if not token.is_space) for doc in bare.tokenizer.pipe(texts)
     )
@@ -310,6 +311,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--model", default=None, help="base spaCy pipeline (name or path)")
     parser.add_argument("--json", action="store_true", help="print a JSON object")
     parser.add_argument(
+        "--no-trained", action="store_true", help="time claimx without its trained models, as `claimx --no-trained`"
+    )
+    parser.add_argument(
         "--min-ratio", type=float, default=None, help="exit 1 if claimx/bare is below this"
     )
     parser.add_argument(
@@ -336,7 +340,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         fail(f"{source}: no documents")
 
     try:
-        result = benchmark(texts, args.model, args.batch_size, args.repeat, args.n_process)
+        result = benchmark(
+            texts, args.model, args.batch_size, args.repeat, args.n_process, trained=not args.no_trained
+        )
     except ClaimxError as err:  # a missing or unusable model
         fail(str(err))
     result["source"] = source
