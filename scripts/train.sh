@@ -8,7 +8,7 @@
 # Writes models/en/{cues.jsonl,cue_slots.json,content_tagger.bin,content_tagger.json,
 # claim_scorer.json}: each step reads the assets the previous ones wrote there.
 #
-# About 14 minutes on a 2-core laptop CPU. Never give it the dev split: dev is for
+# About 11 minutes on a 2-core laptop CPU. Never give it the dev split: dev is for
 # measuring (scripts/evaluate.sh).
 #
 # Environment:
