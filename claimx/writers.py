@@ -162,16 +162,20 @@ def _claims_table(article: dict[str, Any], width: int) -> Table:
     return table
 
 
+def _article_line(article: dict[str, Any], message: str | Text | tuple[str, str]) -> Text:
+    """"<id>: <message>", the id in bold: one line about an article."""
+    return Text.assemble((str(article.get("id", "")), "bold"), ": ", message)
+
+
 def render_topics(articles: Iterable[dict[str, Any]], console: Console) -> int:
     """Print one line per article: its id and top topics (or its error); returns the count."""
     count = 0
     for article in articles:
         count += 1
-        article_id = str(article.get("id", ""))
         if "error" in article:
-            line = Text.assemble((article_id, "bold"), ": ", (str(article["error"]), "red"))
+            line = _article_line(article, (str(article["error"]), "red"))
         else:
-            line = Text.assemble((article_id, "bold"), ": ", topics_line(article, 5) or "no topics")
+            line = _article_line(article, topics_line(article, 5) or "no topics")
         console.print(line, soft_wrap=True)  # one line per article, however long
     return count
 
@@ -181,14 +185,11 @@ def render_table(articles: Iterable[dict[str, Any]], console: Console) -> int:
     count = 0
     for article in articles:
         count += 1
-        article_id = str(article.get("id", ""))
         if "error" in article:
-            console.print(Text.assemble((article_id, "bold"), ": ", (str(article["error"]), "red")))
+            console.print(_article_line(article, (str(article["error"]), "red")))
             continue
         if not article.get("claims"):
-            console.print(
-                Text.assemble((article_id, "bold"), ": ", ("no attributed claims found", "yellow"))
-            )
+            console.print(_article_line(article, ("no attributed claims found", "yellow")))
             continue
         console.print(_claims_table(article, console.width))
     if count == 0:

@@ -22,6 +22,22 @@ def add_corpus_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, default=0, help="use the first N articles only")
 
 
+def span_tokens(doc: Doc, span: dict[str, Any] | None, words_only: bool = False) -> list[int]:
+    """Positions of the tokens an annotated span covers (its fragments, if any), in order.
+
+    ``words_only`` leaves out punctuation and whitespace tokens.
+    """
+    if not span:
+        return []
+    ranges = [(f["start"], f["end"]) for f in span.get("fragments") or []]
+    out: list[int] = []
+    for start, end in ranges or [(span["start"], span["end"])]:
+        sub = doc.char_span(start, end, alignment_mode="expand")
+        if sub is not None:
+            out.extend(t.i for t in sub if not (words_only and (t.is_punct or t.is_space)))
+    return out
+
+
 def load_corpus(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[Doc]]:
     """The annotated records and their docs, tokenised as claimx does at run time.
 

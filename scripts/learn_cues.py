@@ -20,27 +20,14 @@ import json
 from collections import Counter, defaultdict
 from typing import Any, Iterable
 
-from corpus import add_corpus_arguments, load_corpus
+from corpus import add_corpus_arguments, load_corpus, span_tokens
+from spacy.tokens import Doc, Token
 
 from claimx.components.frames import NOUN_SLOT
-from spacy.tokens import Doc, Token
 
 MIN_COUNT = 2  # lemmas annotated fewer times are noise
 MIN_PRECISION = 0.02  # written to the file; the runtime threshold is a config setting
 POS_CLASS = {"VERB": "VERB", "AUX": "VERB", "NOUN": "NOUN", "PROPN": "NOUN", "PUNCT": "PUNCT"}
-
-
-def span_tokens(doc: Doc, span: dict[str, Any] | None) -> list[int]:
-    if not span:
-        return []
-    ranges = [(f["start"], f["end"]) for f in span.get("fragments") or []]
-    ranges = ranges or [(span["start"], span["end"])]
-    out: list[int] = []
-    for start, end in ranges:
-        sub = doc.char_span(start, end, alignment_mode="expand")
-        if sub is not None:
-            out.extend(t.i for t in sub)
-    return out
 
 
 def cue_head(doc: Doc, indices: list[int]) -> Token | None:

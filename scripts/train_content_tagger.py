@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy
 import spacy
-from corpus import add_corpus_arguments, load_corpus
+from corpus import add_corpus_arguments, load_corpus, span_tokens
 from spacy.tokens import Doc
 from thinc.api import Adam, fix_random_seed
 
@@ -48,12 +48,7 @@ def _gold_mask(doc: Doc, record: dict[str, Any]) -> numpy.ndarray:
     """1 for every token inside an annotated content span (fragments respected)."""
     mask = numpy.zeros(len(doc), dtype="i")
     for claim in record["claims"]:
-        span = claim["content"]
-        ranges = [(f["start"], f["end"]) for f in span.get("fragments") or []]
-        for start, end in ranges or [(span["start"], span["end"])]:
-            sub = doc.char_span(start, end, alignment_mode="expand")
-            if sub is not None:
-                mask[sub.start : sub.end] = 1
+        mask[span_tokens(doc, claim["content"])] = 1
     return mask
 
 

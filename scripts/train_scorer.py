@@ -25,28 +25,16 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import numpy as np
-from corpus import add_corpus_arguments, load_corpus
+from corpus import add_corpus_arguments, load_corpus, span_tokens
 from spacy.tokens import Doc
 
 from claimx.assets import load_cue_lexicon
-from claimx.components.attribution import TAGGED_SLOT, Attributor, _DocIndex
+from claimx.components.attribution import TAGGED_SLOT, Attributor, _DocIndex, quoted_words
 from claimx.components.cues import CueFinder
 from claimx.components.quotes import QuoteFinder
 from claimx.components.scoring import ClaimScorer, candidate_features
 
 Example = tuple[list[tuple[str, float]], int, int, int]  # features, label, article, gold id
-
-
-def _tokens(doc: Doc, span: dict[str, Any] | None, words_only: bool = True) -> set[int]:
-    if not span:
-        return set()
-    ranges = [(f["start"], f["end"]) for f in span.get("fragments") or []]
-    out: set[int] = set()
-    for start, end in ranges or [(span["start"], span["end"])]:
-        sub = doc.char_span(start, end, alignment_mode="expand")
-        if sub is not None:
-            out.update(t.i for t in sub if not (words_only and (t.is_punct or t.is_space)))
-    return out
 
 
 def examples(
@@ -71,8 +59,8 @@ def examples(
         for claim in record["claims"]:
             gold_id += 1
             # a cue may be punctuation (the colon of "Kasich: ..."); content is words
-            cue = _tokens(doc, claim.get("cue"), words_only=False)
-            gold.append((gold_id, cue, _tokens(doc, claim["content"])))
+            cue = set(span_tokens(doc, claim.get("cue")))
+            gold.append((gold_id, cue, set(span_tokens(doc, claim["content"], words_only=True))))
         n_gold += len(gold)
         probs = tagger_probs[str(article)] if tagger_probs is not None else None
         if probs is not None and len(probs) != len(doc):
@@ -88,11 +76,7 @@ def examples(
                 if cue_ok and union and len(content & gold_content) / len(union) >= 0.5:
                     match = gid
                     break
-            quoted = sum(
-                1
-                for i in draft.content
-                if index.quote_of[i] >= 0 and (doc[i].is_alpha or doc[i].like_num)
-            )
+            quoted = quoted_words(doc, draft.content, index.quote_of)
             out.append((candidate_features(doc, draft, quoted, probs), int(match > 0), article, match))
     return out, n_gold
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import SAMPLES
+from helpers import claim_record, span
 from rich.console import Console
 from typer.testing import CliRunner
 
@@ -123,35 +124,6 @@ def parse(page: str) -> DomBuilder:
 # --------------------------------------------------------------------------- articles
 
 
-def span(text: str, sub: str, start: int = 0, **extra: Any) -> dict[str, Any]:
-    begin = text.index(sub, start)
-    return {"text": sub, "start": begin, "end": begin + len(sub), **extra}
-
-
-def make_claim(
-    text: str,
-    speaker: str,
-    cue: str,
-    content: str,
-    speaker_id: str | None = None,
-    resolved: str | None = None,
-    kind: str = "indirect",
-    **extra: Any,
-) -> dict[str, Any]:
-    return {
-        "speaker": span(text, speaker),
-        "speaker_resolved": resolved,
-        "speaker_id": speaker_id,
-        "cue": span(text, cue, lemma=cue),
-        "addressee": None,
-        "addressee_resolved": None,
-        "content": span(text, content),
-        "kind": kind,
-        "confidence": 0.8,
-        **extra,
-    }
-
-
 def article(
     article_id: str, claims: list[dict[str, Any]], speakers: list[dict[str, Any]] | None = None
 ) -> dict[str, Any]:
@@ -186,15 +158,15 @@ NESTED_TEXT = (
 NESTED = article(
     "nested.txt",
     [
-        make_claim(NESTED_TEXT, "Ann Lee", "said", "that Bob Ray told her the plan was dead", "s1"),
-        make_claim(NESTED_TEXT, "Bob Ray", "told", "the plan was dead", "s2"),
+        claim_record(NESTED_TEXT, "Ann Lee", "said", "that Bob Ray told her the plan was dead", "s1"),
+        claim_record(NESTED_TEXT, "Bob Ray", "told", "the plan was dead", "s2"),
         {
-            **make_claim(NESTED_TEXT, "Ann Lee", "said", "nothing more", "s1"),
+            **claim_record(NESTED_TEXT, "Ann Lee", "said", "nothing more", "s1"),
             "speaker": span(NESTED_TEXT, "Ann Lee", NESTED_TEXT.index("and Ann")),
             "cue": span(NESTED_TEXT, "said", NESTED_TEXT.index("and Ann"), lemma="say"),
         },
         {
-            **make_claim(NESTED_TEXT, "Bob Ray", "said", "he disagreed", None, "Bob Ray"),
+            **claim_record(NESTED_TEXT, "Bob Ray", "said", "he disagreed", None, "Bob Ray"),
             "speaker": span(NESTED_TEXT, "Bob Ray", NESTED_TEXT.index("Later")),
             "cue": span(NESTED_TEXT, "said", NESTED_TEXT.index("Later"), lemma="say"),
         },
@@ -226,9 +198,9 @@ HOSTILE = "<script>alert(1)</script> \"><img src=x onerror=alert(2)> '><b onclic
 def hostile_article() -> tuple[str, dict[str, Any]]:
     text = f"{HOSTILE} said the mayor. The mayor said “{HOSTILE}”.\n"
     claims = [
-        make_claim(text, HOSTILE, "said", "the mayor", "s1", resolved=HOSTILE),
+        claim_record(text, HOSTILE, "said", "the mayor", "s1", resolved=HOSTILE),
         {
-            **make_claim(text, "The mayor", "said", f"“{HOSTILE}”", "s1", kind="direct"),
+            **claim_record(text, "The mayor", "said", f"“{HOSTILE}”", "s1", kind="direct"),
             "cue": span(text, "said", text.index("The mayor"), lemma="say"),
             "topics": [{"label": HOSTILE, "score": 0.5}],
         },
@@ -343,7 +315,7 @@ def test_html_report_interrupted_quote_highlights_fragments_only() -> None:
     text = "“We will win,” she said, “and soon.”"
     content = span(text, text)
     content["fragments"] = [span(text, "“We will win,”"), span(text, "“and soon.”")]
-    claim = {**make_claim(text, "she", "said", text, None, "Jo Ng", kind="direct")}
+    claim = {**claim_record(text, "she", "said", text, None, "Jo Ng", kind="direct")}
     claim["content"] = content
     dom = parse(render_html([(text, article("q.txt", [claim]))])).root
     got = [n.text() for n in claim_parts(dom, "a1-c1", "content")]
@@ -407,7 +379,7 @@ def contrast(a: str, b: str) -> float:
 def test_html_report_every_colour_pair_meets_wcag_aa() -> None:
     # an article with 40 speakers, to bring out every palette colour a page could use
     text = " ".join(f"Person{n} said yes{n}." for n in range(40))
-    claims = [make_claim(text, f"Person{n} ", "said", f"yes{n}.", f"s{n}") for n in range(40)]
+    claims = [claim_record(text, f"Person{n} ", "said", f"yes{n}.", f"s{n}") for n in range(40)]
     for claim in claims:
         claim["speaker"] = span(text, claim["speaker"]["text"].strip())
     speakers = [speaker_entry(f"s{n}", f"Person{n}") for n in range(40)]

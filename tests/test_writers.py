@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import claim_record
 from rich.console import Console
 
 import claimx.writers
@@ -17,27 +18,14 @@ from claimx.writers import TABLE_CONTENT_CHARS, render_table, write_json, write_
 TEXT = "“Prices will fall,” he said. Zoë Brandt, the minister, told reporters that taxes would not rise."
 
 
-def span(text: str, sub: str, **extra: Any) -> dict[str, Any]:
-    start = text.index(sub)
-    return {"text": sub, "start": start, "end": start + len(sub), **extra}
-
-
 def claim(
     speaker: str, cue: str, content: str, kind: str, confidence: float, resolved: str | None = None
 ) -> dict[str, Any]:
-    return {
-        "speaker": span(TEXT, speaker),
-        "speaker_resolved": resolved,
-        "speaker_id": None,
-        "cue": span(TEXT, cue, lemma=cue),
-        "addressee": None,
-        "addressee_resolved": None,
-        "content": span(TEXT, content),
-        "kind": kind,
-        "confidence": confidence,
-        "topics": [{"label": "economy, business and finance", "score": 0.8}],
-        "keyphrases": [{"text": "taxes", "score": 1.0}],
-    }
+    return claim_record(
+        TEXT, speaker, cue, content, resolved=resolved, kind=kind, confidence=confidence,
+        topics=[{"label": "economy, business and finance", "score": 0.8}],
+        keyphrases=[{"text": "taxes", "score": 1.0}],
+    )
 
 
 ARTICLE: dict[str, Any] = {

@@ -239,11 +239,7 @@ class Attributor:
             drafts += self._tagged_drafts(doc, drafts, probs, index)
         if scorer is not None:
             for draft in drafts:
-                quoted = sum(
-                    1
-                    for i in draft.content
-                    if index.quote_of[i] >= 0 and (doc[i].is_alpha or doc[i].like_num)
-                )
+                quoted = quoted_words(doc, draft.content, index.quote_of)
                 draft.confidence = scorer.probability(candidate_features(doc, draft, quoted, probs))
         return drafts
 
@@ -646,11 +642,11 @@ class Attributor:
             if len(fragments) > 1
             else (),
         )
-        words = [i for i in draft.content if doc[i].is_alpha or doc[i].like_num]
-        quoted = sum(1 for i in words if quote_of[i] >= 0)
+        words = sum(1 for i in draft.content if doc[i].is_alpha or doc[i].like_num)
+        quoted = quoted_words(doc, draft.content, quote_of)
         kind = (
             ContentKind.DIRECT
-            if quoted == len(words)
+            if quoted == words
             else ContentKind.INDIRECT if quoted == 0 else ContentKind.MIXED
         )
         # cue words need not come in order ("For example, his assertion ...": the
@@ -735,6 +731,11 @@ def _noun_clause(noun: Token) -> Token | None:
         ):
             return child
     return None
+
+
+def quoted_words(doc: Doc, tokens: Iterable[int], quote_of: list[int]) -> int:
+    """How many words (not punctuation) of ``tokens`` lie inside quotation marks."""
+    return sum(1 for i in tokens if quote_of[i] >= 0 and (doc[i].is_alpha or doc[i].like_num))
 
 
 def _is_chain(tok: Token, cue_heads: set[int]) -> bool:
