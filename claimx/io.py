@@ -436,14 +436,6 @@ def iter_json_file(path: str | Path, max_chars: int = MAX_CHARS) -> Iterator[Rec
         yield parse_record(data, name, max_chars)
 
 
-def _text_record(path: str, max_chars: int) -> Record:
-    try:
-        text, note = read_text_file(path, max_chars)
-    except SourceError as err:
-        return Record.failed(path, err.reason)
-    return Record(id=path, text=text, note=note)
-
-
 def read_html_file(path: str | Path, max_chars: int = MAX_CHARS) -> tuple[str, str | None]:
     """Read the article text of an HTML page; returns ``(text, note)``.
 
@@ -468,9 +460,12 @@ def read_html_file(path: str | Path, max_chars: int = MAX_CHARS) -> tuple[str, s
     return text, note
 
 
-def _html_record(path: str, max_chars: int) -> Record:
+def _whole_file_record(
+    path: str, max_chars: int, read: Callable[[str, int], tuple[str, str | None]]
+) -> Record:
+    """One article from a whole file (text or HTML); a file that cannot be read is an error record."""
     try:
-        text, note = read_html_file(path, max_chars)
+        text, note = read(path, max_chars)
     except SourceError as err:
         return Record.failed(path, err.reason)
     return Record(id=path, text=text, note=note)
@@ -587,9 +582,9 @@ def _file_records(path: str, jsonl: bool, max_chars: int) -> Iterator[Record]:
     elif suffix in JSON_SUFFIXES:
         yield from iter_json_file(path, max_chars)
     elif suffix in HTML_SUFFIXES:
-        yield _html_record(path, max_chars)
+        yield _whole_file_record(path, max_chars, read_html_file)
     else:
-        yield _text_record(path, max_chars)
+        yield _whole_file_record(path, max_chars, read_text_file)
 
 
 def _no_files(patterns: Sequence[str] = ()) -> str:
