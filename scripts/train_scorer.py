@@ -77,7 +77,7 @@ def examples(
                     match = gid
                     break
             quoted = quoted_words(doc, draft.content, index.quote_of)
-            out.append((candidate_features(doc, draft, quoted, probs), int(match > 0), article, match))
+            out.append((candidate_features(doc, draft, quoted, probs, index.masks), int(match > 0), article, match))
     return out, n_gold
 
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 import numpy
-from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
@@ -29,7 +28,7 @@ from ..schema import Claim, Content, ContentKind, Cue, TextSpan
 from .cues import SPAN_KEY as CUE_KEY
 from .frames import NOUN_SLOT, RELATIVE_PRONOUNS, content_slot, quote_of_tokens, subject_of
 from .content_tagger import ContentTagger
-from .scoring import ClaimScorer, candidate_features
+from .scoring import ClaimScorer, candidate_features, token_masks
 from .quotes import OPEN_ENDED
 from .quotes import SPAN_KEY as QUOTE_KEY
 
@@ -37,6 +36,12 @@ from .quotes import SPAN_KEY as QUOTE_KEY
 # ("..., warning of ...", "X, he said, Y"); a coordinated verb ("voted for Obama
 # and wrote in Ron Paul") stays part of the content.
 CHAIN_DEPS = ("advcl", "parataxis")
+# A clause with one of these has a subject of its own.
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl")
+# Subordinators of a cue's adverbial clause that carry on what was said ("... if ...").
+CONTENT_MARKS = ("if", "unless")
+# Punctuation that introduces a quotation right after the words it explains.
+INTRODUCERS = (":", "--", "\u2013", "\u2014")
 # Dependents of the cue that make up the attribution clause, never the content.
 ATTRIBUTION_DEPS = (
     "nsubj", "nsubjpass", "aux", "auxpass", "neg", "advmod", "npadvmod", "prt",
@@ -52,18 +57,15 @@ class _DocIndex:
     quote_of: list[int]  # token -> quote number, or -1
     para_of: list[int]  # token -> paragraph number
     cue_heads: set[int]
+    masks: tuple[numpy.ndarray, numpy.ndarray]  # token -> is a word, breaks a line
 
     @classmethod
     def build(cls, doc: Doc) -> "_DocIndex":
         quotes = list(doc.spans[QUOTE_KEY]) if QUOTE_KEY in doc.spans else []
-        # only whitespace tokens can hold a line break: look at those alone
-        breaks = numpy.zeros(len(doc), dtype=numpy.int32)
-        for i in numpy.flatnonzero(doc.to_array(IS_SPACE)).tolist():
-            if "\n" in doc[i].text:
-                breaks[i] = 1
-        para_of = numpy.cumsum(breaks).tolist()
+        masks = token_masks(doc)
+        para_of = numpy.cumsum(masks[1], dtype=numpy.int64).tolist()
         cues = doc.spans[CUE_KEY] if CUE_KEY in doc.spans else ()
-        return cls(quotes, quote_of_tokens(doc, quotes), para_of, {s.root.i for s in cues})
+        return cls(quotes, quote_of_tokens(doc, quotes), para_of, {s.root.i for s in cues}, masks)
 
 
 @dataclass
@@ -240,7 +242,9 @@ class Attributor:
         if scorer is not None:
             for draft in drafts:
                 quoted = quoted_words(doc, draft.content, index.quote_of)
-                draft.confidence = scorer.probability(candidate_features(doc, draft, quoted, probs))
+                draft.confidence = scorer.probability(
+                    candidate_features(doc, draft, quoted, probs, index.masks)
+                )
         return drafts
 
     def _tagged_drafts(
@@ -254,7 +258,7 @@ class Attributor:
             if draft.prior >= self.min_confidence:
                 held.update(draft.content)
         out = []
-        for run in _believed_runs(doc, probs, self.min_tagged_words, self.tagged_belief):
+        for run in _believed_runs(doc, probs, index.masks, self.min_tagged_words, self.tagged_belief):
             words = [i for i in run if doc[i].is_alpha or doc[i].like_num]
             if sum(1 for i in words if i in held) > self.tagged_overlap * len(words):
                 continue
@@ -504,7 +508,7 @@ class Attributor:
         if head is None or slot == "none":
             return set()
         if slot.startswith("^"):
-            return _subtree_without(head, [cue])
+            return _around_parenthetical(cue, head)
         chains = [t for t in head.subtree if t is not head and _is_chain(t, cue_heads)]
         if slot.startswith("prep:"):
             tokens: set[int] = set()
@@ -527,8 +531,13 @@ class Attributor:
                         *(_subtree_without(c, chains) for c in clause.children if c.dep_ in ("pobj", "pcomp"))
                     )
                 return _subtree_without(clause, chains)
-        if slot == "dobj":
-            # "compared the US and China to two ships": complements right of the object
+        # "called for a larger role in Syria to deprive ISIL of its sanctuaries"
+        for child in cue.children:
+            if child.dep_ == "advcl" and child.i > head.i and _content_clause(child):
+                tokens |= _subtree_without(child, chains)
+        if slot in ("dobj", "oprd"):
+            # "compared the US and China to two ships", "called Trump a liar":
+            # complements right of the object
             for child in cue.children:
                 if child.i > head.i and child.dep_ in ("prep", "oprd", "xcomp", "ccomp"):
                     tokens |= _subtree_without(child, chains)
@@ -581,6 +590,23 @@ class Attributor:
             # "Vasseur put it plainly: “...”": the quote, not the pronoun, is what was said
             content, touched = set(), {after}
             adjacent = True
+        elif (
+            after is not None
+            and content
+            and max(content) < a_start
+            and all(doc[i].is_punct or doc[i].is_space for i in range(max(content) + 1, a_start))
+        ):
+            # "Obama felt an obligation, Axelrod said. “This is core stuff for him.”":
+            # the quote after the attribution goes on with the paraphrase before it
+            touched.add(after)
+        introduced = self._quote_introduced_by(doc, content, quote_of)
+        if introduced is not None:
+            # "... erroneously suggested Curiel was from Mexico: “The judge ...”"
+            touched.add(introduced)
+        if content:
+            follow = self._follow_on_quote(doc, max(max(content), a_end), index)
+            if follow is not None:
+                touched.add(follow)
         for n in sorted(touched):
             while True:
                 quote = quotes[n]
@@ -593,6 +619,43 @@ class Attributor:
                     break
                 n += 1
         return content, adjacent
+
+    @staticmethod
+    def _follow_on_quote(doc: Doc, last: int, index: _DocIndex) -> int | None:
+        """A paragraph that is one quotation, with no reporting word of its own,
+        right after the paragraph this attribution ends."""
+        i = last + 1
+        para = index.para_of[last]
+        while i < len(doc) and index.para_of[i] == para:
+            if not (doc[i].is_punct or doc[i].is_space) or index.quote_of[i] >= 0:
+                return None
+            i += 1
+        while i < len(doc) and doc[i].is_space:
+            i += 1
+        if i >= len(doc) or index.quote_of[i] < 0:
+            return None
+        n = index.quote_of[i]
+        quote = index.quotes[n]
+        j = quote.end
+        while j < len(doc) and index.para_of[j] == index.para_of[i]:
+            if not (doc[j].is_punct or doc[j].is_space):
+                return None
+            j += 1
+        return n
+
+    @staticmethod
+    def _quote_introduced_by(doc: Doc, content: set[int], quote_of: list[int]) -> int | None:
+        """The quote that a colon or dash right after the content opens, if any."""
+        if not content or quote_of[max(content)] >= 0:
+            return None
+        i = max(content) + 1
+        opened = False
+        while i < len(doc) and quote_of[i] < 0 and (doc[i].is_space or doc[i].text in INTRODUCERS):
+            opened = opened or doc[i].text in INTRODUCERS
+            i += 1
+        if not opened or i >= len(doc) or quote_of[i] < 0:
+            return None
+        return quote_of[i]
 
     def _quote_ending_at(self, doc: Doc, start: int, quote_of: list[int]) -> int | None:
         i = start - 1
@@ -669,34 +732,78 @@ NOUN_CLAUSE_PREPS = ("about", "over", "of", "on", "that", "for", "regarding")
 TAGGED_SLOT = "tagged:"
 
 
-def _believed_runs(doc: Doc, probs: numpy.ndarray, min_words: int, belief: float) -> list[list[int]]:
+def _believed_runs(
+    doc: Doc,
+    probs: numpy.ndarray,
+    masks: tuple[numpy.ndarray, numpy.ndarray],
+    min_words: int,
+    belief: float,
+) -> list[list[int]]:
     """Maximal runs of tokens within a paragraph whose words the tagger believes
-    (p >= ``belief``), punctuation between them included, trailing punctuation cut."""
-    runs: list[list[int]] = []
-    current: list[int] = []
-    for tok in doc:
-        if "\n" in tok.text:
-            runs.append(current)
-            current = []
-        elif tok.is_alpha or tok.like_num:
-            if probs[tok.i] >= belief:
-                current.append(tok.i)
-            else:
-                runs.append(current)
-                current = []
-        elif current:
-            current.append(tok.i)
-    runs.append(current)
+    (p >= ``belief``), punctuation between them included, trailing punctuation cut
+    (a closing quotation mark stays)."""
+    words, breaks = masks
+    believed = words & (probs >= belief)
+    stops = numpy.flatnonzero(breaks | (words & ~believed))
+    hits = numpy.flatnonzero(believed)
+    if len(hits) < min_words:
+        return []
+    # believed words between the same two stops make one run
+    groups = numpy.split(hits, numpy.flatnonzero(numpy.diff(numpy.searchsorted(stops, hits))) + 1)
     out = []
-    for run in runs:
-        while run and not (doc[run[-1]].is_alpha or doc[run[-1]].like_num or doc[run[-1]].is_quote):
-            run.pop()
-        if sum(1 for i in run if doc[i].is_alpha or doc[i].like_num) >= min_words:
-            out.append(run)
+    for group in groups:
+        if len(group) < min_words:
+            continue
+        first, end = int(group[0]), int(group[-1])
+        after = numpy.searchsorted(stops, end)
+        limit = int(stops[after]) if after < len(stops) else len(doc)
+        for j in range(end + 1, limit):
+            if doc[j].is_quote:
+                end = j
+        out.append(list(range(first, end + 1)))
     return out
 
 
 ASIDE_DEPS = ("relcl", "appos")
+
+
+def _around_parenthetical(cue: Token, head: Token) -> set[int]:
+    """What was said around a cue inside its clause ("X, he said, Y"): the governing
+    clause without the attribution.
+
+    A leading clause with a subject of its own that the parser hung on the cue
+    ("Though X was smooth, he said, Y") belongs to what was said; a participle
+    clause ahead of the cue ("Asked about X, she said, Y") is the occasion.
+    """
+    tokens = _subtree_without(head, [cue])
+    for child in cue.children:
+        if (
+            child.dep_ == "advcl"
+            and child.right_edge.i < cue.i
+            and any(c.dep_ in SUBJECT_DEPS for c in child.children)
+        ):
+            tokens |= {t.i for t in child.subtree}
+    for child in head.children:
+        if child.dep_ == "advcl" and child.right_edge.i < cue.i and _occasion(child):
+            tokens -= {t.i for t in child.subtree}
+    return tokens
+
+
+def _occasion(clause: Token) -> bool:
+    """A participle clause without a subject of its own ("Asked about the report,",
+    "Speaking to reporters,"): when and how it was said, not what."""
+    return clause.tag_ in ("VBN", "VBG") and not any(c.dep_ in SUBJECT_DEPS for c in clause.children)
+
+
+def _content_clause(clause: Token) -> bool:
+    """An adverbial clause of the reporting verb that carries on what was said:
+    a purpose ("to deprive ISIL of its sanctuaries") or a condition ("if ...",
+    "unless ..."), not the circumstances of saying it ("when asked", "..., adding")."""
+    mark = next((m.lower_ for m in clause.children if m.dep_ == "mark"), None)
+    if mark is not None:
+        return mark in CONTENT_MARKS
+    return clause.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+
 
 
 def _trailing_asides(doc: Doc, content: set[int], quote_of: list[int]) -> set[int]:
@@ -709,6 +816,8 @@ def _trailing_asides(doc: Doc, content: set[int], quote_of: list[int]) -> set[in
         tok = doc[i]
         if tok.dep_ not in ASIDE_DEPS or tok.head.i not in content:
             continue
+        if tok.dep_ == "appos" and any(c.dep_ in ("conj", "cc") for c in tok.children):
+            continue  # "his parents, his siblings, his wife and ...": a list, not an aside
         sub = [t.i for t in tok.subtree]
         first = sub[0]
         if sub[-1] < last - 1 or first == 0 or doc[first - 1].text != ",":

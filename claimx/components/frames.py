@@ -97,7 +97,14 @@ def content_slot(cue: Token) -> tuple[str, Token | None]:
     fallback for a verb with no complement of its own.
     """
     if cue.lower_ == "according" or (cue.lemma_ == "accord" and cue.dep_ == "prep"):
-        return "according", cue.head if cue.head is not cue else None
+        if cue.head is cue:
+            return "according", None
+        clause = cue.head
+        # "A won 54 percent, and B 46, according to exit polls": the source
+        # vouches for the whole sentence, whichever clause the parser hung it on
+        while clause.dep_ in ("conj", "ccomp", "advcl") and clause.head is not clause:
+            clause = clause.head
+        return "according", clause
     children = list(cue.children)
     by_dep: dict[str, Token] = {}
     for child in children:
@@ -137,5 +144,10 @@ def content_slot(cue: Token) -> tuple[str, Token | None]:
     if cue.dep_ in ("parataxis", "advcl", "ccomp", "relcl") and cue.head is not cue:
         # the subordinator tells "..., as he said" from "..., if their paths diverge"
         mark = next((c.lower_ for c in children if c.dep_ == "mark"), "")
-        return "^" + cue.dep_ + (":" + mark if mark else ""), cue.head
+        head = cue.head
+        # "Though X was seamless, he said, replacing him would be ...": the cue hangs
+        # in a leading clause and the sentence goes on past it; all of it was said
+        while not mark and head.dep_ in ("advcl", "ccomp") and head.head.i > cue.i:
+            head = head.head
+        return "^" + cue.dep_ + (":" + mark if mark else ""), head
     return "none", None

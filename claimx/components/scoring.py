@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 import numpy
+from spacy.attrs import IS_ALPHA, IS_SPACE, LIKE_NUM
 from spacy.tokens import Doc
 from spacy.util import registry
 
@@ -55,19 +56,39 @@ def _speaker_class(doc: Doc, draft: Draft) -> tuple[str, str]:
     return root.pos_, word
 
 
+def token_masks(doc: Doc) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """For every token of ``doc``: whether it is a word (letters or a number), and
+    whether it breaks a line (only whitespace tokens can)."""
+    rows = doc.to_array([IS_ALPHA, LIKE_NUM, IS_SPACE]).reshape(len(doc), 3)
+    words = numpy.logical_or(rows[:, 0], rows[:, 1])
+    breaks = numpy.zeros(len(doc), dtype=bool)
+    for i in numpy.flatnonzero(rows[:, 2]).tolist():
+        breaks[i] = "\n" in doc[i].text
+    return words, breaks
+
+
 def candidate_features(
-    doc: Doc, draft: Draft, quoted_words: int, content_probs: numpy.ndarray | None = None
+    doc: Doc,
+    draft: Draft,
+    quoted_words: int,
+    content_probs: numpy.ndarray | None = None,
+    masks: tuple[numpy.ndarray, numpy.ndarray] | None = None,
 ) -> list[tuple[str, float]]:
     """Sparse features of one candidate: (name, value) pairs.
 
     ``content_probs``: the content tagger's probability for every token of ``doc``
     (see :mod:`claimx.components.content_tagger`), when the scorer was trained with it.
+    ``masks``: :func:`token_masks` of ``doc``, computed once per document by callers
+    that score many candidates.
     """
+    words_of, breaks = masks if masks is not None else token_masks(doc)
     cue = doc[draft.cue_head]
     lemma = cue.lemma_.lower()
     base = draft.slot.split("+")[0]
     spk_pos, spk_word = _speaker_class(doc, draft)
-    words = sum(1 for i in draft.content if doc[i].is_alpha or doc[i].like_num)
+    content = numpy.asarray(draft.content, dtype=numpy.int64)
+    content_words = content[words_of[content]]
+    words = len(content_words)
     kind = "direct" if quoted_words == words else "indirect" if quoted_words == 0 else "mixed"
     feats = [
         ("prior", _logit(draft.prior)),
@@ -98,7 +119,7 @@ def candidate_features(
         # light verb's object says which
         feats += [("object=" + noun, 1.0), ("lemma|object=" + lemma + "|" + noun, 1.0)]
     if content_probs is not None:
-        feats += _tagger_features(doc, draft, content_probs, base)
+        feats += _tagger_features(draft, content_words, content_probs, base, words_of, breaks)
     return feats
 
 
@@ -106,20 +127,26 @@ def _bucket(p: float) -> str:
     return str(min(4, int(p * 5)))
 
 
-def _tagger_features(doc: Doc, draft: Draft, probs: numpy.ndarray, base: str) -> list[tuple[str, float]]:
+def _tagger_features(
+    draft: Draft,
+    content_words: numpy.ndarray,
+    probs: numpy.ndarray,
+    base: str,
+    words_of: numpy.ndarray,
+    breaks: numpy.ndarray,
+) -> list[tuple[str, float]]:
     """How much the tagger believes the content, and whether it sees content go on past it."""
-    words = [i for i in draft.content if doc[i].is_alpha or doc[i].like_num]
-    if not words:
+    if not len(content_words):
         return []
-    inside = probs[words]
+    inside = probs[content_words]
     belief = float(inside.mean())
     share = float((inside >= 0.5).mean())
     content = set(draft.content)
     edges = []
     for step, start in ((-1, draft.content[0] - 1), (1, draft.content[-1] + 1)):
         i, seen = start, 0
-        while 0 <= i < len(doc) and seen < 3 and "\n" not in doc[i].text:
-            if i not in content and (doc[i].is_alpha or doc[i].like_num):
+        while 0 <= i < len(words_of) and seen < 3 and not breaks[i]:
+            if i not in content and words_of[i]:
                 edges.append(i)
                 seen += 1
             i += step

@@ -362,3 +362,63 @@ def test_attribution_leaves_the_writers_trailing_aside_out(
 ) -> None:
     (claim,) = claimx.extract(text, rules_nlp).claims
     assert claim.content.text == content
+
+
+@pytest.mark.parametrize(
+    "text,content,fragments",
+    [
+        (
+            # the source vouches for the whole sentence, not the clause it hangs on
+            "Smith won 54 percent of the vote, and Jones won 46 percent, according to exit polls.",
+            "Smith won 54 percent of the vote, and Jones won 46 percent",
+            [],
+        ),
+        (
+            # a list of objects, not an object and its aside
+            "The senator thanked his parents, his siblings, his wife and his children.",
+            "his parents, his siblings, his wife and his children",
+            [],
+        ),
+        (
+            # a quotation that a colon opens right after the content
+            'He suggested the judge was biased: "He has been very unfair to me."',
+            'the judge was biased: "He has been very unfair to me."',
+            [],
+        ),
+        (
+            # a quotation right after the attribution goes on with the paraphrase before it
+            'The budget was balanced, the mayor said. "We did it without new taxes."',
+            'The budget was balanced, the mayor said. "We did it without new taxes."',
+            ["The budget was balanced", '"We did it without new taxes."'],
+        ),
+        (
+            # a paragraph that is one quotation, with no attribution of its own
+            'The mayor said the budget was balanced.\n\n"We did it without raising a single tax."'
+            "\n\nThe council meets on Monday.",
+            'the budget was balanced.\n\n"We did it without raising a single tax."',
+            ["the budget was balanced", '"We did it without raising a single tax."'],
+        ),
+        (
+            # an attribution in the middle of the sentence: both sides were said
+            "Though the transition was smooth, he said, replacing the coach would be much harder.",
+            "Though the transition was smooth, he said, replacing the coach would be much harder",
+            ["Though the transition was smooth", "replacing the coach would be much harder"],
+        ),
+        (
+            # the occasion of the statement is not part of it
+            "Asked about the report, she said, the numbers were wrong.",
+            "the numbers were wrong",
+            [],
+        ),
+    ],
+)
+@pytest.mark.parametrize("pipeline", ["nlp", "rules_nlp"])
+def test_attribution_content_runs_as_far_as_what_was_said(
+    request: pytest.FixtureRequest, pipeline: str, text: str, content: str, fragments: list[str]
+) -> None:
+    claims = claimx.extract(text, request.getfixturevalue(pipeline)).claims
+    found = [c for c in claims if c.content.text == content]
+    assert found, [c.content.text for c in claims]
+    assert [f.text for f in found[0].content.fragments] == fragments
+    # no other claim holds a piece of the same statement
+    assert all(c is found[0] or c.content.end <= found[0].content.start for c in claims)

@@ -8,7 +8,7 @@ import numpy
 from spacy.language import Language
 
 import claimx
-from claimx.components.attribution import TAGGED_SLOT, _DocIndex
+from claimx.components.attribution import TAGGED_SLOT, _believed_runs, _DocIndex
 from claimx.components.content_tagger import UPOS, ContentTagger, n_features, token_features
 
 QUOTED = '"We will win the title this year," the coach said after training on Monday.'
@@ -97,3 +97,17 @@ def test_attribution_proposes_candidates_from_believed_runs(nlp: Language, rules
     rules = rules_nlp.get_pipe("claimx_attribution").candidates(doc, index, content_probs=believed)
     (alone,) = [d for d in rules if d.slot.startswith(TAGGED_SLOT)]
     assert alone.confidence == 0.0  # below any threshold: the rules alone never keep it
+
+
+def test_believed_runs_stop_at_unbelieved_words_and_line_breaks(rules_nlp: Language) -> None:
+    doc = rules_nlp.make_doc('She said the plan, "will work well" today.\n\nIt rained all day long')
+    words = [t.text for t in doc]
+    probs = numpy.full(len(doc), 0.9, dtype="f")
+    probs[words.index("said")] = 0.1  # an unbelieved word ends a run
+    probs[words.index("today")] = 0.2
+    runs = _believed_runs(doc, probs, _DocIndex.build(doc).masks, min_words=3, belief=0.5)
+    texts = [doc[run[0] : run[-1] + 1].text for run in runs]
+    # leading "She" is one word, too short; the closing quotation mark stays, the
+    # trailing punctuation before "today" does not; the paragraph break ends a run
+    assert texts == ['the plan, "will work well"', "It rained all day long"]
+    assert _believed_runs(doc, probs, _DocIndex.build(doc).masks, min_words=6, belief=0.5) == []
