@@ -40,6 +40,8 @@ CHAIN_DEPS = ("advcl", "parataxis")
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl")
 # Subordinators of a cue's adverbial clause that carry on what was said ("... if ...").
 CONTENT_MARKS = ("if", "unless")
+# Punctuation that ends a sentence, whatever the parser's sentence boundaries say.
+SENTENCE_ENDS = (".", "!", "?")
 # Punctuation that introduces a quotation right after the words it explains.
 INTRODUCERS = (":", "--", "\u2013", "\u2014")
 # Dependents of the cue that make up the attribution clause, never the content.
@@ -575,6 +577,8 @@ class Attributor:
         a_start, a_end = min(attribution), max(attribution)
         before = self._quote_ending_at(doc, a_start, quote_of)
         after = self._quote_starting_at(doc, a_end, quote_of)
+        if after is not None and _attributed_after(doc, quotes[after], index):
+            after = None  # '..., the mayor said. "It was hard," said Jones.': Jones's words
         adjacent = False
         if before is not None and (not content or before in touched or max(content) < a_start):
             touched.add(before)
@@ -600,7 +604,7 @@ class Attributor:
             # the quote after the attribution goes on with the paraphrase before it
             touched.add(after)
         introduced = self._quote_introduced_by(doc, content, quote_of)
-        if introduced is not None:
+        if introduced is not None and not _attributed_after(doc, quotes[introduced], index):
             # "... erroneously suggested Curiel was from Mexico: “The judge ...”"
             touched.add(introduced)
         if content:
@@ -765,6 +769,18 @@ def _believed_runs(
 
 
 ASIDE_DEPS = ("relcl", "appos")
+
+
+def _attributed_after(doc: Doc, quote: Span, index: _DocIndex, reach: int = 8) -> bool:
+    """Whether a reporting word follows ``quote`` closely, before its sentence ends
+    ('"It was a hard year," said Jones, the treasurer.'): then the quote is that cue's."""
+    breaks = index.masks[1]
+    for i in range(quote.end, min(len(doc), quote.end + reach)):
+        if breaks[i] or index.quote_of[i] >= 0 or doc[i].text in SENTENCE_ENDS:
+            return False
+        if i in index.cue_heads:
+            return True
+    return False
 
 
 def _around_parenthetical(cue: Token, head: Token) -> set[int]:

@@ -422,3 +422,18 @@ def test_attribution_content_runs_as_far_as_what_was_said(
     assert [f.text for f in found[0].content.fragments] == fragments
     # no other claim holds a piece of the same statement
     assert all(c is found[0] or c.content.end <= found[0].content.start for c in claims)
+
+
+@pytest.mark.parametrize("pipeline", ["nlp", "rules_nlp"])
+@pytest.mark.parametrize(
+    "first",
+    ['"The budget is balanced," the mayor said.', "The budget was balanced, the mayor said."],
+)
+def test_attribution_leaves_the_next_speakers_quote_to_them(
+    request: pytest.FixtureRequest, pipeline: str, first: str
+) -> None:
+    text = first + ' "It was a hard year," said Jones, the treasurer.'
+    claims = claimx.extract(text, request.getfixturevalue(pipeline)).claims
+    by_speaker = {c.speaker.text: c.content.text for c in claims if c.speaker is not None}
+    assert "hard year" not in by_speaker["the mayor"]
+    assert by_speaker["Jones, the treasurer"] == '"It was a hard year,"'
