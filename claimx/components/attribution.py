@@ -26,9 +26,16 @@ from ..assets import CueLexicon
 from ..extensions import register_extensions
 from ..schema import Claim, Content, ContentKind, Cue, TextSpan
 from .cues import SPAN_KEY as CUE_KEY
-from .frames import NOUN_SLOT, RELATIVE_PRONOUNS, content_slot, quote_of_tokens, subject_of
+from .frames import (
+    NOUN_SLOT,
+    RELATIVE_PRONOUNS,
+    content_slot,
+    quote_of_tokens,
+    subject_of,
+    token_masks,
+)
 from .content_tagger import ContentTagger
-from .scoring import ClaimScorer, candidate_features, token_masks
+from .scoring import ClaimScorer, candidate_features
 from .quotes import OPEN_ENDED
 from .quotes import SPAN_KEY as QUOTE_KEY
 
@@ -260,8 +267,9 @@ class Attributor:
             if draft.prior >= self.min_confidence:
                 held.update(draft.content)
         out = []
+        is_word = index.masks[0]
         for run in _believed_runs(doc, probs, index.masks, self.min_tagged_words, self.tagged_belief):
-            words = [i for i in run if doc[i].is_alpha or doc[i].like_num]
+            words = [i for i in run if is_word[i]]
             if sum(1 for i in words if i in held) > self.tagged_overlap * len(words):
                 continue
             inside = set(run)
@@ -819,7 +827,6 @@ def _content_clause(clause: Token) -> bool:
     if mark is not None:
         return mark in CONTENT_MARKS
     return clause.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
-
 
 
 def _trailing_asides(doc: Doc, content: set[int], quote_of: list[int]) -> set[int]:

@@ -27,13 +27,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy
-from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_QUOTE, IS_SPACE, POS, SENT_START
+from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_QUOTE, POS, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import Maxout, Model, Softmax, chain, expand_window, residual, with_array
 
 from ..assets import models_dir
+from .frames import token_masks
 
 if TYPE_CHECKING:  # pragma: no cover
     from .attribution import Draft
@@ -71,7 +72,7 @@ def token_features(doc: Doc, drafts: Sequence[Draft], quote_of: Sequence[int]) -
     n = len(doc)
     width = doc.tensor.shape[1] if doc.tensor is not None and doc.tensor.ndim == 2 else 0
     # one array read instead of a Python loop over tokens: this runs on every article
-    attrs = doc.to_array([POS, DEP, IS_QUOTE, IS_PUNCT, SENT_START, HEAD, IS_SPACE])  # uint64
+    attrs = doc.to_array([POS, DEP, IS_QUOTE, IS_PUNCT, SENT_START, HEAD])  # uint64
     strings = doc.vocab.strings
     pos_ids = _column_ids(attrs[:, 0], strings, _POS_INDEX, _POS_INDEX["X"])
     dep_ids = _column_ids(attrs[:, 1], strings, _DEP_INDEX, len(DEPS))
@@ -79,8 +80,7 @@ def token_features(doc: Doc, drafts: Sequence[Draft], quote_of: Sequence[int]) -
     flags[:, 0] = numpy.asarray(quote_of) >= 0
     flags[:, 1] = attrs[:, 2]
     flags[:, 2] = attrs[:, 3]
-    for i in numpy.flatnonzero(attrs[:, 6]).tolist():  # only whitespace holds a line break
-        flags[i, 3] = "\n" in doc[i].text
+    flags[:, 3] = token_masks(doc)[1]
     flags[:, 4] = attrs[:, 4].astype("int64") == 1
     flags[:, 9] = attrs[:, 5].astype("int64") > 0  # HEAD is relative: the head lies to the right
     pos = numpy.zeros((n, len(UPOS)), dtype="f")

@@ -11,6 +11,8 @@ and to decide at run time, so the learned figures describe exactly what runs.
 
 from __future__ import annotations
 
+import numpy
+from spacy.attrs import IS_ALPHA, IS_SPACE, LIKE_NUM
 from spacy.tokens import Doc, Span, Token
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
@@ -32,6 +34,17 @@ def quote_of_tokens(doc: Doc, quotes: list[Span]) -> list[int]:
         for i in range(quote.start, quote.end):
             owner[i] = n
     return owner
+
+
+def token_masks(doc: Doc) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """For every token of ``doc``: whether it is a word (letters or a number), and
+    whether it breaks a line (only whitespace tokens can)."""
+    rows = doc.to_array([IS_ALPHA, LIKE_NUM, IS_SPACE]).reshape(len(doc), 3)
+    words = numpy.logical_or(rows[:, 0], rows[:, 1])
+    breaks = numpy.zeros(len(doc), dtype=bool)
+    for i in numpy.flatnonzero(rows[:, 2]).tolist():
+        breaks[i] = "\n" in doc[i].text
+    return words, breaks
 
 
 def subject_of(

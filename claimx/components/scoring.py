@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 import numpy
-from spacy.attrs import IS_ALPHA, IS_SPACE, LIKE_NUM
 from spacy.tokens import Doc
 from spacy.util import registry
 
 from ..assets import models_dir
+from .frames import token_masks
 
 if TYPE_CHECKING:  # pragma: no cover
     from .attribution import Draft
@@ -54,17 +54,6 @@ def _speaker_class(doc: Doc, draft: Draft) -> tuple[str, str]:
     root = draft.speaker.root
     word = root.lower_ if root.pos_ == "PRON" else "-"
     return root.pos_, word
-
-
-def token_masks(doc: Doc) -> tuple[numpy.ndarray, numpy.ndarray]:
-    """For every token of ``doc``: whether it is a word (letters or a number), and
-    whether it breaks a line (only whitespace tokens can)."""
-    rows = doc.to_array([IS_ALPHA, LIKE_NUM, IS_SPACE]).reshape(len(doc), 3)
-    words = numpy.logical_or(rows[:, 0], rows[:, 1])
-    breaks = numpy.zeros(len(doc), dtype=bool)
-    for i in numpy.flatnonzero(rows[:, 2]).tolist():
-        breaks[i] = "\n" in doc[i].text
-    return words, breaks
 
 
 def candidate_features(
