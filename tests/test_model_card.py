@@ -42,7 +42,7 @@ def _figures(nlp: Language) -> list[float]:
 
 
 def test_model_card_figures_of_the_default_pipeline(nlp: Language) -> None:
-    assert _figures(nlp) == _card_row("content tagger + claim scorer (default)")
+    assert _figures(nlp) == _card_row("content tagger + claim scorer + boundary model (default)")
 
 
 def test_model_card_figures_of_the_rules_alone(rules_nlp: Language) -> None:

@@ -65,6 +65,7 @@ def test_packaging_wheel_carries_models_and_schema(wheel: Path) -> None:
     assert "claimx/models/en/cues.jsonl" in names
     assert "claimx/models/en/cue_slots.json" in names
     assert "claimx/models/en/claim_scorer.json" in names
+    assert "claimx/models/en/content_boundaries.json" in names
     assert "claimx/models/en/content_tagger.bin" in names
     assert "claimx/models/en/content_tagger.json" in names
     for name in ("taxonomy.jsonl", "terms.jsonl", "keyphrases.json", "classifier.json", "README.md"):

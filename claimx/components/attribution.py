@@ -34,6 +34,7 @@ from .frames import (
     subject_of,
     token_masks,
 )
+from .boundaries import BoundaryModel
 from .content_tagger import ContentTagger
 from .scoring import ClaimScorer, candidate_features
 from .quotes import OPEN_ENDED
@@ -156,9 +157,12 @@ class Attributor:
         scorer: ClaimScorer | None = None,
         tagger: ContentTagger | None = None,
         base_fits_tagger: Callable[[], bool] | None = None,
+        boundaries: BoundaryModel | None = None,
     ) -> None:
         self.scorer = scorer
         self.tagger = tagger
+        # reads the tagger's probabilities: runs only where the scorer ran with them
+        self.boundaries = boundaries
         # checked once, on first use: the base pipeline's weights load after construction
         self._base_fits_tagger = base_fits_tagger
         self._tagger_fits: bool | None = None
@@ -214,10 +218,21 @@ class Attributor:
 
     def attribute(self, doc: Doc) -> list[Claim]:
         index = _DocIndex.build(doc)
+        return self._finish(doc, self.kept(doc, index), index)
+
+    def kept(
+        self, doc: Doc, index: _DocIndex, content_probs: numpy.ndarray | None = None
+    ) -> list[Draft]:
+        """The candidates that pass the scorer's threshold (the rules' without it), their
+        content redrawn by the boundary model where it runs."""
         scorer = self.scorer_for(doc)
         threshold = scorer.threshold if scorer is not None else self.min_confidence
-        drafts = [d for d in self.candidates(doc, index) if d.confidence >= threshold]
-        return self._finish(doc, drafts, index)
+        drafts, probs = self._scored_candidates(doc, index, content_probs)
+        kept = [d for d in drafts if d.confidence >= threshold]
+        if self.boundaries is not None and probs is not None:
+            for draft in kept:
+                draft.content = self.boundaries.choose(doc, draft, index, probs)
+        return kept
 
     def candidates(
         self,
@@ -230,7 +245,12 @@ class Attributor:
         ``content_probs`` (the content tagger's, computed here when the scorer needs
         them) also propose candidates for content the tagger sees that no cue covers.
         """
-        index = index or _DocIndex.build(doc)
+        return self._scored_candidates(doc, index or _DocIndex.build(doc), content_probs)[0]
+
+    def _scored_candidates(
+        self, doc: Doc, index: _DocIndex, content_probs: numpy.ndarray | None
+    ) -> tuple[list[Draft], numpy.ndarray | None]:
+        """The candidates, and the tagger's probabilities when the scorer read them."""
         drafts = []
         for span in doc.spans[CUE_KEY] if CUE_KEY in doc.spans else ():
             if span.label_ == ":":
@@ -254,7 +274,7 @@ class Attributor:
                 draft.confidence = scorer.probability(
                     candidate_features(doc, draft, quoted, probs, index.masks)
                 )
-        return drafts
+        return drafts, (probs if scorer is not None else None)
 
     def _tagged_drafts(
         self, doc: Doc, drafts: list[Draft], probs: numpy.ndarray, index: _DocIndex
@@ -942,6 +962,7 @@ def _trim(tok: Token, leading: bool) -> bool:
         "max_attribution_gap": 2,
         "scorer": {"@misc": "claimx.claim_scorer.v1", "lang": "en"},
         "tagger": {"@misc": "claimx.content_tagger.v1", "lang": "en"},
+        "boundaries": {"@misc": "claimx.boundary_model.v1", "lang": "en"},
         "use_scorer": True,
     },
 )
@@ -953,6 +974,7 @@ def make_attributor(
     max_attribution_gap: int,
     scorer: ClaimScorer | None,
     tagger: ContentTagger | None,
+    boundaries: BoundaryModel | None,
     use_scorer: bool,
 ) -> Attributor:
     """Claim builder.
@@ -961,7 +983,8 @@ def make_attributor(
     ``max_attribution_gap``: punctuation tokens allowed between a quote and its
     attribution; ``scorer``: the trained candidate scorer (its threshold then
     replaces ``min_confidence``); ``tagger``: the trained content tagger whose
-    probabilities the scorer reads; ``use_scorer``: false for the rules alone (also
+    probabilities the scorer reads; ``boundaries``: the trained model that redraws a kept
+    claim's content from the rules' and its alternatives; ``use_scorer``: false for the rules alone (also
     the fallback when no scorer file is shipped, or when the scorer needs the tagger
     and the base pipeline gives no matching context vectors).
     """
@@ -973,4 +996,5 @@ def make_attributor(
         scorer=scorer if use_scorer else None,
         tagger=tagger if use_scorer else None,
         base_fits_tagger=(lambda: tagger.fits(nlp)) if tagger is not None else None,
+        boundaries=boundaries if use_scorer else None,
     )

@@ -1,0 +1,345 @@
+"""A trained choice of where a kept claim's content begins and ends.
+
+The rules draw content along the parse; annotators often draw it one clause
+longer or shorter than the parse suggests ("... to threaten Moscow or even
+directly declare it responsible", "... the corrupting influence of super PACs,
+including the one supporting Bush"). For every kept claim the rules' content and
+a few alternatives are scored: the content run on to the end (or back to the
+start) of its sentence, one or two more sentences of the paragraph, the content
+cut at a comma, and the content grown or trimmed to the words the content tagger
+believes. A log-linear model over what each alternative adds or removes (how much
+the tagger believes those words, how they hang in the parse, what word opens the
+seam) scores them; an alternative replaces the rules' content only when it
+scores higher by the learned margin.
+
+Weights: ``models/<lang>/content_boundaries.json``, trained by
+``scripts/train_boundaries.py`` on the claims the trained scorer keeps. The
+model reads the tagger's probabilities, so it runs only where the tagger does.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+import numpy
+from spacy.tokens import Doc
+from spacy.util import registry
+
+from ..assets import models_dir
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .attribution import Draft, _DocIndex
+
+BOUNDARIES_FILE = "content_boundaries.json"
+#: The rules' own content, always among the variants.
+RULES = "rules"
+#: Punctuation at which a content may be cut.
+CUT_MARKS = (",", ";", "--", "\u2014", "\u2013", ":")
+#: Word classes named by their word at a seam ("but", "which", "including" ...).
+FUNCTION_POS = ("CCONJ", "SCONJ", "ADP", "PRON", "ADV", "DET")
+SUBJECTS = ("nsubj", "nsubjpass")
+BELIEVED = 0.5
+
+
+def content_variants(
+    doc: Doc, draft: Draft, index: _DocIndex, probs: numpy.ndarray
+) -> dict[str, list[int]]:
+    """The rules' content and its alternatives, by name (token positions, sorted).
+
+    Alternatives never take in the claim's own speaker or cue, never cross a
+    paragraph, and are left out when they hold the same words as one named before.
+    """
+    content = sorted(draft.content)
+    first, last = content[0], content[-1]
+    attribution = set(draft.cue_tokens)
+    if draft.speaker is not None:
+        attribution.update(range(draft.speaker.start, draft.speaker.end))
+    para = index.para_of
+    words, breaks = index.masks
+
+    def stretch(start: int, end: int) -> set[int]:
+        """Tokens from ``start`` to ``end`` (inclusive), the attribution and spaces left out."""
+        return {i for i in range(start, end + 1) if i not in attribution and not doc[i].is_space}
+
+    held = set(content)
+    first_sent, last_sent = doc[first].sent, doc[last].sent
+    out: dict[str, list[int]] = {RULES: content}
+    to_end = held | stretch(last + 1, last_sent.end - 1)
+    from_start = held | stretch(first_sent.start, first - 1)
+    out["to_sentence_end"] = sorted(to_end)
+    out["from_sentence_start"] = sorted(from_start)
+    grown, nxt = to_end, last_sent.end
+    for n in (1, 2):  # the next sentences of the same paragraph
+        if nxt >= len(doc) or para[nxt] != para[last]:
+            break
+        sent = doc[nxt].sent
+        # a sentence keeps the line break after it, which counts to the next paragraph
+        if para[_last_non_space(doc, sent.end - 1)] != para[last]:
+            break
+        grown = grown | stretch(sent.start, sent.end - 1)
+        out[f"next_sentences={n}"] = sorted(grown)
+        nxt = sent.end
+    before = _last_non_space(doc, first_sent.start - 1)
+    if before >= 0 and para[before] == para[first]:
+        sent = doc[before].sent
+        out["previous_sentence"] = sorted(from_start | stretch(sent.start, sent.end - 1))
+    cuts = [i for i in content if first < i < last and doc[i].text in CUT_MARKS]
+    if cuts:
+        out["to_first_cut"] = [i for i in content if i < cuts[0]]
+        out["to_last_cut"] = [i for i in content if i < cuts[-1]]
+        out["from_first_cut"] = [i for i in content if i > cuts[0]]
+        out["from_last_cut"] = [i for i in content if i > cuts[-1]]
+    out["first_sentence"] = [i for i in content if i < first_sent.end]
+    out["last_sentence"] = [i for i in content if i >= last_sent.start]
+    believed = probs >= BELIEVED
+
+    def open_to(i: int) -> bool:
+        """Whether growing to the tagger's run may take in token ``i``."""
+        return (
+            0 <= i < len(doc)
+            and not breaks[i]
+            and (bool(believed[i]) or not words[i])
+            and i not in attribution
+        )
+
+    start, end = first, last
+    while open_to(start - 1):
+        start -= 1
+    while open_to(end + 1):
+        end += 1
+    out["tagger_grown"] = sorted(held | stretch(start, first) | stretch(last, end))
+    inside = [i for i in content if words[i] and believed[i]]
+    if inside:
+        out["tagger_trimmed"] = [i for i in content if inside[0] <= i <= inside[-1]]
+    # one variant per distinct set of words: that is what the choice is about
+    distinct: dict[str, list[int]] = {}
+    seen: set[tuple[int, ...]] = set()
+    for name, tokens in out.items():
+        key = tuple(i for i in tokens if words[i])
+        if key and key not in seen:
+            seen.add(key)
+            distinct[name] = tokens
+    return distinct
+
+
+def _last_non_space(doc: Doc, i: int) -> int:
+    """The last token at or before ``i`` that is not whitespace (-1 if none)."""
+    while i >= 0 and doc[i].is_space:
+        i -= 1
+    return i
+
+
+def _length(n: int) -> str:
+    for limit in (0, 1, 2, 4, 8, 16, 32):
+        if n <= limit:
+            return str(limit)
+    return "64"
+
+
+def _belief(p: float) -> str:
+    return str(min(4, int(p * 5)))
+
+
+def _seam_word(tok: object) -> str:
+    """A function word by its form, any other word by its part of speech."""
+    return tok.lower_ if tok.pos_ in FUNCTION_POS else tok.pos_  # type: ignore[attr-defined]
+
+
+def variant_features(
+    doc: Doc,
+    draft: Draft,
+    name: str,
+    tokens: list[int],
+    rules: list[int],
+    index: _DocIndex,
+    probs: numpy.ndarray,
+) -> list[tuple[str, float]]:
+    """Sparse features of one variant (``tokens``) of a claim whose rules' content is ``rules``."""
+    words, breaks = index.masks
+    variant, ruled = set(tokens), set(rules)
+    added = [i for i in sorted(variant - ruled) if words[i]]
+    removed = [i for i in sorted(ruled - variant) if words[i]]
+    base = draft.slot.split("+")[0]
+    ruled_words = [i for i in rules if words[i]]
+    quoted = sum(1 for i in ruled_words if index.quote_of[i] >= 0)
+    kind = "direct" if quoted == len(ruled_words) else "indirect" if quoted == 0 else "mixed"
+    feats: list[tuple[str, float]] = [
+        ("v=" + name, 1.0),
+        (f"v|slot={name}|{base}", 1.0),
+        (f"v|kind={name}|{kind}", 1.0),
+        (f"v|added={name}|{_length(len(added))}", 1.0),
+        (f"v|removed={name}|{_length(len(removed))}", 1.0),
+        (f"v|length={name}|{_length(len(ruled_words))}", 1.0),
+    ]
+    feats += _edge_features(doc, tokens, words, breaks, probs)
+    if name == RULES:
+        return feats
+    if added:
+        mean = float(probs[added].mean())
+        feats += [("tag_added", mean), ("tag_added_min", float(probs[added].min()))]
+        feats.append((f"v|tag_added={name}|{_belief(mean)}", 1.0))
+        seam = added[0] if added[0] > rules[-1] else added[-1]
+        feats += [
+            (f"v|seam_dep={name}|{doc[seam].dep_}", 1.0),
+            (f"v|seam_word={name}|{_seam_word(doc[added[0]])}", 1.0),
+            (f"v|added_quote={name}|{any(index.quote_of[i] >= 0 for i in added)}", 1.0),
+            (f"v|added_cue={name}|{any(i in index.cue_heads for i in added)}", 1.0),
+            (f"v|added_subject={name}|{any(doc[i].dep_ in SUBJECTS for i in added)}", 1.0),
+        ]
+        if added[0] > rules[-1] and rules[-1] + 1 < len(doc):
+            gap = doc[rules[-1] + 1]
+            feats.append((f"v|gap={name}|{gap.text if gap.is_punct else gap.pos_}", 1.0))
+    if removed:
+        mean = float(probs[removed].mean())
+        feats += [("tag_removed", mean), ("tag_removed_max", float(probs[removed].max()))]
+        feats.append((f"v|tag_removed={name}|{_belief(mean)}", 1.0))
+        seam_tok = doc[removed[0]]
+        feats += [
+            (f"v|removed_dep={name}|{seam_tok.dep_}", 1.0),
+            (f"v|removed_word={name}|{_seam_word(seam_tok)}", 1.0),
+            (f"v|removed_cue={name}|{any(i in index.cue_heads for i in removed)}", 1.0),
+            (f"v|removed_subject={name}|{any(doc[i].dep_ in SUBJECTS for i in removed)}", 1.0),
+        ]
+    feats.append((f"v|lemma={name}|{draft.lemma}", 1.0))
+    feats += _attachment_features(doc, draft, name, variant, ruled)
+    if ruled_words:
+        last = doc[ruled_words[-1]]
+        after = rules[-1] + 1
+        following = (
+            "END" if after >= len(doc) else doc[after].text if doc[after].is_punct else doc[after].pos_
+        )
+        feats += [
+            (f"v|rules_last={name}|{last.pos_}", 1.0),
+            (f"v|rules_last_dep={name}|{last.dep_}", 1.0),
+            (f"v|rules_next={name}|{following}", 1.0),
+        ]
+    return feats
+
+
+def _edge_features(
+    doc: Doc, tokens: list[int], words: numpy.ndarray, breaks: numpy.ndarray, probs: numpy.ndarray
+) -> list[tuple[str, float]]:
+    """How much the tagger believes the variant's first and last words, and the words just outside."""
+    inside = [i for i in tokens if words[i]]
+    if not inside:
+        return []
+    first, last = inside[0], inside[-1]
+    before = first - 1
+    while before >= 0 and not words[before] and not breaks[before]:
+        before -= 1
+    after = last + 1
+    while after < len(doc) and not words[after] and not breaks[after]:
+        after += 1
+    outside_before = float(probs[before]) if before >= 0 and words[before] else 0.0
+    outside_after = float(probs[after]) if after < len(doc) and words[after] else 0.0
+    contrast = min(float(probs[first]), float(probs[last])) - max(outside_before, outside_after)
+    return [
+        ("edge_first", float(probs[first])),
+        ("edge_before", outside_before),
+        ("edge_last", float(probs[last])),
+        ("edge_after", outside_after),
+        ("edge_contrast", contrast),
+        ("edge_contrast=" + _belief(max(0.0, contrast)), 1.0),
+        ("tag_mean", float(probs[inside].mean())),
+        ("tag_min", float(probs[inside].min())),
+    ]
+
+
+def _attachment_features(
+    doc: Doc, draft: Draft, name: str, variant: set[int], ruled: set[int]
+) -> list[tuple[str, float]]:
+    """Where the words a variant adds or removes hang in the parse: on the content kept,
+    on the cue, on the speaker, or outside the claim."""
+    cue = set(draft.cue_tokens) | {draft.cue_head}
+    speaker = set(range(draft.speaker.start, draft.speaker.end)) if draft.speaker is not None else set()
+
+    def place(i: int) -> str:
+        if i in cue:
+            return "cue"
+        if i in speaker:
+            return "speaker"
+        if i in ruled:
+            return "both" if i in variant else "rules"
+        return "variant" if i in variant else "out"
+
+    feats = []
+    for side, region in (("added", variant - ruled), ("removed", ruled - variant)):
+        roots = sorted(
+            i for i in region if doc[i].head.i not in region and not (doc[i].is_punct or doc[i].is_space)
+        )
+        for i in roots[:3]:
+            where = place(doc[i].head.i)
+            feats.append((f"v|{side}_root={name}|{doc[i].dep_}|{where}", 1.0))
+            feats.append((f"v|{side}_root_pos={name}|{doc[i].dep_}|{doc[i].pos_}|{where}", 1.0))
+        feats.append((f"v|{side}_roots={name}|{min(len(roots), 3)}", 1.0))
+    return feats
+
+
+@dataclass(frozen=True)
+class BoundaryModel:
+    """Weights of the log-linear variant model and the margin a variant must win by."""
+
+    weights: dict[str, float]
+    bias: float
+    margin: float
+    meta: dict[str, object] = field(default_factory=dict)
+
+    def score(self, features: Iterable[tuple[str, float]]) -> float:
+        return self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features)
+
+    def choose(self, doc: Doc, draft: Draft, index: _DocIndex, probs: numpy.ndarray) -> list[int]:
+        """The content the claim should have: the best variant, if it beats the rules'."""
+        if not draft.content:
+            return draft.content
+        variants = content_variants(doc, draft, index, probs)
+        rules = variants.get(RULES, sorted(draft.content))
+        best_name, best = RULES, -math.inf
+        rules_score = self.score(variant_features(doc, draft, RULES, rules, rules, index, probs))
+        for name, tokens in variants.items():
+            if name == RULES:
+                continue
+            value = self.score(variant_features(doc, draft, name, tokens, rules, index, probs))
+            if value > best:
+                best_name, best = name, value
+        if best_name != RULES and best > rules_score + self.margin:
+            return variants[best_name]
+        return draft.content
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "bias": self.bias,
+            "margin": self.margin,
+            "meta": self.meta,
+            "weights": dict(sorted(self.weights.items())),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> BoundaryModel:
+        weights = data["weights"]
+        assert isinstance(weights, dict)
+        meta = data.get("meta", {})
+        return cls(
+            weights={str(k): float(v) for k, v in weights.items()},
+            bias=float(data["bias"]),  # type: ignore[arg-type]
+            margin=float(data["margin"]),  # type: ignore[arg-type]
+            meta=dict(meta) if isinstance(meta, dict) else {},
+        )
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> BoundaryModel | None:
+    file = Path(path)
+    if not file.is_file():
+        return None
+    return BoundaryModel.from_json(json.loads(file.read_text(encoding="utf8")))
+
+
+@registry.misc("claimx.boundary_model.v1")
+def load_boundary_model(lang: str = "en") -> BoundaryModel | None:
+    """The trained boundary model shipped in ``models/<lang>/`` (None if absent)."""
+    return _load(str(models_dir() / lang / BOUNDARIES_FILE))
