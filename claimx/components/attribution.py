@@ -230,8 +230,7 @@ class Attributor:
         drafts, probs = self._scored_candidates(doc, index, content_probs)
         kept = [d for d in drafts if d.confidence >= threshold]
         if self.boundaries is not None and probs is not None:
-            for draft in kept:
-                draft.content = self.boundaries.choose(doc, draft, index, probs)
+            self.boundaries.redraw(doc, kept, index, probs)
         return kept
 
     def candidates(

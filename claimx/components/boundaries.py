@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 import numpy
+from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_SPACE, LOWER, ORTH, POS, SENT_START
 from spacy.tokens import Doc
 from spacy.util import registry
 
@@ -46,64 +47,126 @@ SUBJECTS = ("nsubj", "nsubjpass")
 BELIEVED = 0.5
 
 
+@dataclass(frozen=True)
+class TokenTable:
+    """What the variants and their features read of every token, read off a doc once
+    (a Python loop over ``doc[i]`` per variant costs more than the whole model)."""
+
+    text: list[str]
+    lower: list[str]
+    pos: list[str]
+    dep: list[str]
+    head: list[int]
+    space: list[bool]
+    punct: list[bool]
+    sent_start: list[int]  # token -> first token of its sentence
+    sent_end: list[int]  # token -> one past the last token of its sentence
+    word: list[bool]  # letters or a number
+    line_break: list[bool]
+    belief: list[float]  # the content tagger's probability
+
+    @classmethod
+    def of(
+        cls, doc: Doc, probs: numpy.ndarray, masks: tuple[numpy.ndarray, numpy.ndarray]
+    ) -> TokenTable:
+        n = len(doc)
+        rows = doc.to_array([ORTH, LOWER, POS, DEP, HEAD, IS_SPACE, IS_PUNCT, SENT_START])
+        rows = rows.reshape(n, 8)
+        strings = doc.vocab.strings
+        names: dict[int, str] = {}
+
+        def column(k: int) -> list[str]:
+            hashes = rows[:, k].tolist()
+            for h in set(hashes) - names.keys():
+                names[h] = strings[h] if h else ""
+            return [names[h] for h in hashes]
+
+        positions = numpy.arange(n)
+        starts = rows[:, 7].astype("int64") == 1
+        if n:
+            starts[0] = True
+        sent_start = numpy.maximum.accumulate(numpy.where(starts, positions, 0))
+        # one past the end of token i's sentence: the first sentence start after i
+        next_start = numpy.append(numpy.where(starts, positions, n)[1:], n)
+        sent_end = numpy.minimum.accumulate(next_start[::-1])[::-1]
+        return cls(
+            text=column(0),
+            lower=column(1),
+            pos=column(2),
+            dep=column(3),
+            head=(positions + rows[:, 4].astype("int64")).tolist(),
+            space=rows[:, 5].astype(bool).tolist(),
+            punct=rows[:, 6].astype(bool).tolist(),
+            sent_start=sent_start.tolist(),
+            sent_end=sent_end.tolist(),
+            word=masks[0].tolist(),
+            line_break=masks[1].tolist(),
+            belief=numpy.asarray(probs, dtype="f").tolist(),
+        )
+
+
 def content_variants(
-    doc: Doc, draft: Draft, index: _DocIndex, probs: numpy.ndarray
+    doc: Doc,
+    draft: Draft,
+    index: _DocIndex,
+    probs: numpy.ndarray,
+    table: TokenTable | None = None,
 ) -> dict[str, list[int]]:
     """The rules' content and its alternatives, by name (token positions, sorted).
 
     Alternatives never take in the claim's own speaker or cue, never cross a
     paragraph, and are left out when they hold the same words as one named before.
+    ``table``: :meth:`TokenTable.of` the doc, for callers with many claims per doc.
     """
+    tab = table or TokenTable.of(doc, probs, index.masks)
     content = sorted(draft.content)
     first, last = content[0], content[-1]
     attribution = set(draft.cue_tokens)
     if draft.speaker is not None:
         attribution.update(range(draft.speaker.start, draft.speaker.end))
     para = index.para_of
-    words, breaks = index.masks
+    words, breaks, belief = tab.word, tab.line_break, tab.belief
 
     def stretch(start: int, end: int) -> set[int]:
         """Tokens from ``start`` to ``end`` (inclusive), the attribution and spaces left out."""
-        return {i for i in range(start, end + 1) if i not in attribution and not doc[i].is_space}
+        return {i for i in range(start, end + 1) if i not in attribution and not tab.space[i]}
 
     held = set(content)
-    first_sent, last_sent = doc[first].sent, doc[last].sent
+    first_start, first_end = tab.sent_start[first], tab.sent_end[first]
+    last_start, last_end = tab.sent_start[last], tab.sent_end[last]
     out: dict[str, list[int]] = {RULES: content}
-    to_end = held | stretch(last + 1, last_sent.end - 1)
-    from_start = held | stretch(first_sent.start, first - 1)
+    to_end = held | stretch(last + 1, last_end - 1)
+    from_start = held | stretch(first_start, first - 1)
     out["to_sentence_end"] = sorted(to_end)
     out["from_sentence_start"] = sorted(from_start)
-    grown, nxt = to_end, last_sent.end
+    grown, nxt = to_end, last_end
     for n in (1, 2):  # the next sentences of the same paragraph
         if nxt >= len(doc) or para[nxt] != para[last]:
             break
-        sent = doc[nxt].sent
+        end = tab.sent_end[nxt]
         # a sentence keeps the line break after it, which counts to the next paragraph
-        if para[_last_non_space(doc, sent.end - 1)] != para[last]:
+        if para[_last_non_space(tab, end - 1)] != para[last]:
             break
-        grown = grown | stretch(sent.start, sent.end - 1)
+        grown = grown | stretch(nxt, end - 1)
         out[f"next_sentences={n}"] = sorted(grown)
-        nxt = sent.end
-    before = _last_non_space(doc, first_sent.start - 1)
+        nxt = end
+    before = _last_non_space(tab, first_start - 1)
     if before >= 0 and para[before] == para[first]:
-        sent = doc[before].sent
-        out["previous_sentence"] = sorted(from_start | stretch(sent.start, sent.end - 1))
-    cuts = [i for i in content if first < i < last and doc[i].text in CUT_MARKS]
+        out["previous_sentence"] = sorted(from_start | stretch(tab.sent_start[before], before))
+    cuts = [i for i in content if first < i < last and tab.text[i] in CUT_MARKS]
     if cuts:
         out["to_first_cut"] = [i for i in content if i < cuts[0]]
         out["to_last_cut"] = [i for i in content if i < cuts[-1]]
         out["from_first_cut"] = [i for i in content if i > cuts[0]]
         out["from_last_cut"] = [i for i in content if i > cuts[-1]]
-    out["first_sentence"] = [i for i in content if i < first_sent.end]
-    out["last_sentence"] = [i for i in content if i >= last_sent.start]
-    believed = probs >= BELIEVED
-
+    out["first_sentence"] = [i for i in content if i < first_end]
+    out["last_sentence"] = [i for i in content if i >= last_start]
     def open_to(i: int) -> bool:
         """Whether growing to the tagger's run may take in token ``i``."""
         return (
             0 <= i < len(doc)
             and not breaks[i]
-            and (bool(believed[i]) or not words[i])
+            and (belief[i] >= BELIEVED or not words[i])
             and i not in attribution
         )
 
@@ -113,7 +176,7 @@ def content_variants(
     while open_to(end + 1):
         end += 1
     out["tagger_grown"] = sorted(held | stretch(start, first) | stretch(last, end))
-    inside = [i for i in content if words[i] and believed[i]]
+    inside = [i for i in content if words[i] and belief[i] >= BELIEVED]
     if inside:
         out["tagger_trimmed"] = [i for i in content if inside[0] <= i <= inside[-1]]
     # one variant per distinct set of words: that is what the choice is about
@@ -127,9 +190,9 @@ def content_variants(
     return distinct
 
 
-def _last_non_space(doc: Doc, i: int) -> int:
+def _last_non_space(table: TokenTable, i: int) -> int:
     """The last token at or before ``i`` that is not whitespace (-1 if none)."""
-    while i >= 0 and doc[i].is_space:
+    while i >= 0 and table.space[i]:
         i -= 1
     return i
 
@@ -145,9 +208,9 @@ def _belief(p: float) -> str:
     return str(min(4, int(p * 5)))
 
 
-def _seam_word(tok: object) -> str:
+def _seam_word(table: TokenTable, i: int) -> str:
     """A function word by its form, any other word by its part of speech."""
-    return tok.lower_ if tok.pos_ in FUNCTION_POS else tok.pos_  # type: ignore[attr-defined]
+    return table.lower[i] if table.pos[i] in FUNCTION_POS else table.pos[i]
 
 
 def variant_features(
@@ -158,9 +221,11 @@ def variant_features(
     rules: list[int],
     index: _DocIndex,
     probs: numpy.ndarray,
+    table: TokenTable | None = None,
 ) -> list[tuple[str, float]]:
     """Sparse features of one variant (``tokens``) of a claim whose rules' content is ``rules``."""
-    words, breaks = index.masks
+    tab = table or TokenTable.of(doc, probs, index.masks)
+    words, belief = tab.word, tab.belief
     variant, ruled = set(tokens), set(rules)
     added = [i for i in sorted(variant - ruled) if words[i]]
     removed = [i for i in sorted(ruled - variant) if words[i]]
@@ -176,82 +241,84 @@ def variant_features(
         (f"v|removed={name}|{_length(len(removed))}", 1.0),
         (f"v|length={name}|{_length(len(ruled_words))}", 1.0),
     ]
-    feats += _edge_features(doc, tokens, words, breaks, probs)
+    feats += _edge_features(tokens, tab)
     if name == RULES:
         return feats
     if added:
-        mean = float(probs[added].mean())
-        feats += [("tag_added", mean), ("tag_added_min", float(probs[added].min()))]
+        seen = [belief[i] for i in added]
+        mean = sum(seen) / len(seen)
+        feats += [("tag_added", mean), ("tag_added_min", min(seen))]
         feats.append((f"v|tag_added={name}|{_belief(mean)}", 1.0))
         seam = added[0] if added[0] > rules[-1] else added[-1]
         feats += [
-            (f"v|seam_dep={name}|{doc[seam].dep_}", 1.0),
-            (f"v|seam_word={name}|{_seam_word(doc[added[0]])}", 1.0),
+            (f"v|seam_dep={name}|{tab.dep[seam]}", 1.0),
+            (f"v|seam_word={name}|{_seam_word(tab, added[0])}", 1.0),
             (f"v|added_quote={name}|{any(index.quote_of[i] >= 0 for i in added)}", 1.0),
             (f"v|added_cue={name}|{any(i in index.cue_heads for i in added)}", 1.0),
-            (f"v|added_subject={name}|{any(doc[i].dep_ in SUBJECTS for i in added)}", 1.0),
+            (f"v|added_subject={name}|{any(tab.dep[i] in SUBJECTS for i in added)}", 1.0),
         ]
-        if added[0] > rules[-1] and rules[-1] + 1 < len(doc):
-            gap = doc[rules[-1] + 1]
-            feats.append((f"v|gap={name}|{gap.text if gap.is_punct else gap.pos_}", 1.0))
+        gap = rules[-1] + 1
+        if added[0] > rules[-1] and gap < len(tab.text):
+            feats.append((f"v|gap={name}|{tab.text[gap] if tab.punct[gap] else tab.pos[gap]}", 1.0))
     if removed:
-        mean = float(probs[removed].mean())
-        feats += [("tag_removed", mean), ("tag_removed_max", float(probs[removed].max()))]
+        seen = [belief[i] for i in removed]
+        mean = sum(seen) / len(seen)
+        feats += [("tag_removed", mean), ("tag_removed_max", max(seen))]
         feats.append((f"v|tag_removed={name}|{_belief(mean)}", 1.0))
-        seam_tok = doc[removed[0]]
+        seam = removed[0]
         feats += [
-            (f"v|removed_dep={name}|{seam_tok.dep_}", 1.0),
-            (f"v|removed_word={name}|{_seam_word(seam_tok)}", 1.0),
+            (f"v|removed_dep={name}|{tab.dep[seam]}", 1.0),
+            (f"v|removed_word={name}|{_seam_word(tab, seam)}", 1.0),
             (f"v|removed_cue={name}|{any(i in index.cue_heads for i in removed)}", 1.0),
-            (f"v|removed_subject={name}|{any(doc[i].dep_ in SUBJECTS for i in removed)}", 1.0),
+            (f"v|removed_subject={name}|{any(tab.dep[i] in SUBJECTS for i in removed)}", 1.0),
         ]
     feats.append((f"v|lemma={name}|{draft.lemma}", 1.0))
-    feats += _attachment_features(doc, draft, name, variant, ruled)
+    feats += _attachment_features(tab, draft, name, variant, ruled)
     if ruled_words:
-        last = doc[ruled_words[-1]]
+        last = ruled_words[-1]
         after = rules[-1] + 1
         following = (
-            "END" if after >= len(doc) else doc[after].text if doc[after].is_punct else doc[after].pos_
+            "END" if after >= len(tab.text) else tab.text[after] if tab.punct[after] else tab.pos[after]
         )
         feats += [
-            (f"v|rules_last={name}|{last.pos_}", 1.0),
-            (f"v|rules_last_dep={name}|{last.dep_}", 1.0),
+            (f"v|rules_last={name}|{tab.pos[last]}", 1.0),
+            (f"v|rules_last_dep={name}|{tab.dep[last]}", 1.0),
             (f"v|rules_next={name}|{following}", 1.0),
         ]
     return feats
 
 
-def _edge_features(
-    doc: Doc, tokens: list[int], words: numpy.ndarray, breaks: numpy.ndarray, probs: numpy.ndarray
-) -> list[tuple[str, float]]:
+def _edge_features(tokens: list[int], tab: TokenTable) -> list[tuple[str, float]]:
     """How much the tagger believes the variant's first and last words, and the words just outside."""
-    inside = [i for i in tokens if words[i]]
+    words, breaks, belief = tab.word, tab.line_break, tab.belief
+    inside = [belief[i] for i in tokens if words[i]]
     if not inside:
         return []
-    first, last = inside[0], inside[-1]
+    first = next(i for i in tokens if words[i])
+    last = next(i for i in reversed(tokens) if words[i])
     before = first - 1
     while before >= 0 and not words[before] and not breaks[before]:
         before -= 1
     after = last + 1
-    while after < len(doc) and not words[after] and not breaks[after]:
+    while after < len(words) and not words[after] and not breaks[after]:
         after += 1
-    outside_before = float(probs[before]) if before >= 0 and words[before] else 0.0
-    outside_after = float(probs[after]) if after < len(doc) and words[after] else 0.0
-    contrast = min(float(probs[first]), float(probs[last])) - max(outside_before, outside_after)
+    outside_before = belief[before] if before >= 0 and words[before] else 0.0
+    outside_after = belief[after] if after < len(words) and words[after] else 0.0
+    contrast = min(belief[first], belief[last]) - max(outside_before, outside_after)
     return [
-        ("edge_first", float(probs[first])),
+        ("edge_first", belief[first]),
         ("edge_before", outside_before),
-        ("edge_last", float(probs[last])),
+        ("edge_last", belief[last]),
         ("edge_after", outside_after),
         ("edge_contrast", contrast),
         ("edge_contrast=" + _belief(max(0.0, contrast)), 1.0),
-        ("tag_mean", float(probs[inside].mean())),
-        ("tag_min", float(probs[inside].min())),
+        ("tag_mean", sum(inside) / len(inside)),
+        ("tag_min", min(inside)),
     ]
 
 
 def _attachment_features(
-    doc: Doc, draft: Draft, name: str, variant: set[int], ruled: set[int]
+    tab: TokenTable, draft: Draft, name: str, variant: set[int], ruled: set[int]
 ) -> list[tuple[str, float]]:
     """Where the words a variant adds or removes hang in the parse: on the content kept,
     on the cue, on the speaker, or outside the claim."""
@@ -270,12 +337,12 @@ def _attachment_features(
     feats = []
     for side, region in (("added", variant - ruled), ("removed", ruled - variant)):
         roots = sorted(
-            i for i in region if doc[i].head.i not in region and not (doc[i].is_punct or doc[i].is_space)
+            i for i in region if tab.head[i] not in region and not (tab.punct[i] or tab.space[i])
         )
         for i in roots[:3]:
-            where = place(doc[i].head.i)
-            feats.append((f"v|{side}_root={name}|{doc[i].dep_}|{where}", 1.0))
-            feats.append((f"v|{side}_root_pos={name}|{doc[i].dep_}|{doc[i].pos_}|{where}", 1.0))
+            where = place(tab.head[i])
+            feats.append((f"v|{side}_root={name}|{tab.dep[i]}|{where}", 1.0))
+            feats.append((f"v|{side}_root_pos={name}|{tab.dep[i]}|{tab.pos[i]}|{where}", 1.0))
         feats.append((f"v|{side}_roots={name}|{min(len(roots), 3)}", 1.0))
     return feats
 
@@ -292,23 +359,39 @@ class BoundaryModel:
     def score(self, features: Iterable[tuple[str, float]]) -> float:
         return self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features)
 
-    def choose(self, doc: Doc, draft: Draft, index: _DocIndex, probs: numpy.ndarray) -> list[int]:
+    def choose(
+        self,
+        doc: Doc,
+        draft: Draft,
+        index: _DocIndex,
+        probs: numpy.ndarray,
+        table: TokenTable | None = None,
+    ) -> list[int]:
         """The content the claim should have: the best variant, if it beats the rules'."""
         if not draft.content:
             return draft.content
-        variants = content_variants(doc, draft, index, probs)
+        tab = table or TokenTable.of(doc, probs, index.masks)
+        variants = content_variants(doc, draft, index, probs, tab)
         rules = variants.get(RULES, sorted(draft.content))
         best_name, best = RULES, -math.inf
-        rules_score = self.score(variant_features(doc, draft, RULES, rules, rules, index, probs))
+        rules_score = self.score(variant_features(doc, draft, RULES, rules, rules, index, probs, tab))
         for name, tokens in variants.items():
             if name == RULES:
                 continue
-            value = self.score(variant_features(doc, draft, name, tokens, rules, index, probs))
+            value = self.score(variant_features(doc, draft, name, tokens, rules, index, probs, tab))
             if value > best:
                 best_name, best = name, value
         if best_name != RULES and best > rules_score + self.margin:
             return variants[best_name]
         return draft.content
+
+    def redraw(self, doc: Doc, drafts: list[Draft], index: _DocIndex, probs: numpy.ndarray) -> None:
+        """Give every draft of ``doc`` its chosen content."""
+        if not drafts:
+            return
+        table = TokenTable.of(doc, probs, index.masks)
+        for draft in drafts:
+            draft.content = self.choose(doc, draft, index, probs, table)
 
     def to_json(self) -> dict[str, object]:
         return {
