@@ -37,9 +37,11 @@ from claimx.components.attribution import TAGGED_SLOT, Attributor, _DocIndex, qu
 from claimx.components.boundaries import (
     RULES,
     BoundaryModel,
+    TokenTable,
     content_variants,
     variant_features,
 )
+from claimx.components.content_tagger import CONTENT
 from claimx.components.cues import CueFinder
 from claimx.components.quotes import QuoteFinder
 from claimx.components.scoring import ClaimScorer, candidate_features
@@ -61,16 +63,18 @@ def groups(
     quotes, cues, attributor = QuoteFinder(), CueFinder(lexicon), Attributor(lexicon)
     out: list[Group] = []
     for article, (record, doc) in enumerate(zip(records, docs)):
-        probs = tagger_probs[str(article)]
-        if len(probs) != len(doc):
+        beliefs = tagger_probs[str(article)]
+        probs = beliefs[:, CONTENT]
+        if len(beliefs) != len(doc):
             raise SystemExit(f"tagger probabilities of article {article} do not fit its tokens")
         doc = cues(quotes(doc))
         index = _DocIndex.build(doc)
+        table = TokenTable.of(doc, beliefs, index.masks)
         gold = [
             (set(span_tokens(doc, claim.get("cue"))), frozenset(span_tokens(doc, claim["content"], words_only=True)))
             for claim in record["claims"]
         ]
-        for draft in attributor.candidates(doc, index, content_probs=probs):
+        for draft in attributor.candidates(doc, index, content_probs=beliefs):
             quoted = quoted_words(doc, draft.content, index.quote_of)
             if scorer.probability(candidate_features(doc, draft, quoted, probs, index.masks)) < scorer.threshold:
                 continue
@@ -78,7 +82,7 @@ def groups(
             targets = [g for cue, g in gold if g and (draft.cue_head in cue or tagged)]
             if not targets or not draft.content:
                 continue
-            variants = content_variants(doc, draft, index, probs)
+            variants = content_variants(doc, draft, index, beliefs, table)
             rules = variants[RULES]
             out.append(
                 (
@@ -86,7 +90,7 @@ def groups(
                     [
                         (
                             name,
-                            variant_features(doc, draft, name, tokens, rules, index, probs),
+                            variant_features(doc, draft, name, tokens, rules, index, beliefs, table),
                             int(_words(doc, tokens) in targets),
                         )
                         for name, tokens in variants.items()

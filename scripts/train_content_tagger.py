@@ -1,7 +1,8 @@
 """Train the content tagger (models/en/content_tagger.bin + .json) on annotated news.
 
-Every token of the training articles is an example: positive when it lies inside
-an annotated content span. The input rows are those claimx builds at run time
+Every token of the training articles is an example with three labels: whether it
+lies inside an annotated content span, whether it is the first word of one, and
+whether it is the last. The input rows are those claimx builds at run time
 (claimx.components.content_tagger.token_features: the base model's context vector,
 part of speech, dependency, quotation, and the rules' candidates with their learned
 cue precision), so the cue lexicon must be learned first (scripts/learn_cues.py).
@@ -32,6 +33,10 @@ from thinc.api import Adam, fix_random_seed
 from claimx.assets import load_cue_lexicon
 from claimx.components.attribution import Attributor, _DocIndex
 from claimx.components.content_tagger import (
+    CONTENT,
+    END,
+    OUTPUTS,
+    START,
     ContentTagger,
     build_model,
     n_features,
@@ -41,15 +46,20 @@ from claimx.components.content_tagger import (
 from claimx.components.cues import CueFinder
 from claimx.components.quotes import QuoteFinder
 
-Example = tuple[numpy.ndarray, numpy.ndarray]  # token rows, labels (0/1)
+Example = tuple[numpy.ndarray, numpy.ndarray]  # token rows, labels (0/1 per OUTPUTS column)
 
 
-def _gold_mask(doc: Doc, record: dict[str, Any]) -> numpy.ndarray:
-    """1 for every token inside an annotated content span (fragments respected)."""
-    mask = numpy.zeros(len(doc), dtype="i")
+def _gold_labels(doc: Doc, record: dict[str, Any]) -> numpy.ndarray:
+    """Per token: inside an annotated content span (fragments respected), its first
+    word, its last word (punctuation is neither)."""
+    labels = numpy.zeros((len(doc), len(OUTPUTS)), dtype="f")
     for claim in record["claims"]:
-        mask[span_tokens(doc, claim["content"])] = 1
-    return mask
+        labels[span_tokens(doc, claim["content"]), CONTENT] = 1.0
+        words = span_tokens(doc, claim["content"], words_only=True)
+        if words:
+            labels[words[0], START] = 1.0
+            labels[words[-1], END] = 1.0
+    return labels
 
 
 def examples(records: list[dict[str, Any]], docs: list[Doc], nlp: spacy.Language) -> list[Example]:
@@ -63,7 +73,7 @@ def examples(records: list[dict[str, Any]], docs: list[Doc], nlp: spacy.Language
         doc = cues(quotes(doc))
         index = _DocIndex.build(doc)
         drafts = attributor.candidates(doc, index)
-        out.append((token_features(doc, drafts, index.quote_of), _gold_mask(doc, record)))
+        out.append((token_features(doc, drafts, index.quote_of), _gold_labels(doc, record)))
     return out
 
 
@@ -71,11 +81,11 @@ def token_f1(model: Any, data: list[Example]) -> float:
     tp = fp = fn = 0
     for start in range(0, len(data), 16):
         batch = data[start : start + 16]
-        for (_, gold), scores in zip(batch, model.predict([x for x, _ in batch])):
-            guess = scores[:, 1] >= 0.5
-            tp += int((guess & (gold == 1)).sum())
-            fp += int((guess & (gold == 0)).sum())
-            fn += int((~guess & (gold == 1)).sum())
+        for (_, labels), scores in zip(batch, model.predict([x for x, _ in batch])):
+            guess, gold = scores[:, CONTENT] >= 0.5, labels[:, CONTENT] == 1
+            tp += int((guess & gold).sum())
+            fp += int((guess & ~gold).sum())
+            fn += int((~guess & gold).sum())
     return 2 * tp / max(1, 2 * tp + fp + fn)
 
 
@@ -88,7 +98,7 @@ def fit(data: list[Example], args: argparse.Namespace, width: int, label: str) -
     fit_part = [data[a] for a in articles if a not in held]
     held_part = [data[a] for a in sorted(held)]
     model = build_model(n_features(width), width=args.width, depth=args.depth, window=args.window)
-    model.initialize(X=[x for x, _ in fit_part[:8]], Y=[numpy.eye(2, dtype="f")[y] for _, y in fit_part[:8]])
+    model.initialize(X=[x for x, _ in fit_part[:8]], Y=[y for _, y in fit_part[:8]])
     optimizer = Adam(0.001)
     rng = random.Random(args.seed)
     best = (-1.0, 0, model.to_bytes())
@@ -98,10 +108,8 @@ def fit(data: list[Example], args: argparse.Namespace, width: int, label: str) -
         for start in range(0, len(fit_part), args.batch):
             batch = fit_part[start : start + args.batch]
             guesses, backprop = model.begin_update([x for x, _ in batch])
-            # softmax + cross-entropy: the gradient on the scores is guess - truth
-            grads = [
-                (g - numpy.eye(2, dtype="f")[y]) / max(1, len(y)) for g, (_, y) in zip(guesses, batch)
-            ]
+            # sigmoid + cross-entropy: the gradient on the scores is guess - truth
+            grads = [(g - y) / max(1, len(y)) for g, (_, y) in zip(guesses, batch)]
             backprop(grads)
             model.finish_update(optimizer)
         # the running average of the weights (as spaCy's own training does) is
@@ -128,7 +136,7 @@ def out_of_fold(data: list[Example], args: argparse.Namespace, width: int) -> di
         model, _, _ = fit([d for a, d in enumerate(data) if a not in inside], args, width, f"fold {k + 1}/{args.folds}")
         for a in fold:
             (scores,) = model.predict([data[a][0]])
-            out[str(a)] = numpy.asarray(scores[:, 1], dtype="f")
+            out[str(a)] = numpy.asarray(scores, dtype="f")
     return out
 
 
@@ -168,6 +176,7 @@ def main() -> None:
             "best_epoch": best_epoch,
             "seed": args.seed,
             "held_out_token_f1": round(best_f1, 4),
+            "outputs": list(OUTPUTS),
             "base_model": args.model,
             "probe": probe_vector(nlp),
         },

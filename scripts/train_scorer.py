@@ -34,6 +34,7 @@ from claimx.assets import load_cue_lexicon
 from claimx.components.attribution import TAGGED_SLOT, Attributor, _DocIndex, quoted_words
 from claimx.components.cues import CueFinder
 from claimx.components.quotes import QuoteFinder
+from claimx.components.content_tagger import CONTENT
 from claimx.components.scoring import ClaimScorer, candidate_features
 
 Example = tuple[list[tuple[str, float]], int, int, int]  # features, label, article, gold id
@@ -64,10 +65,11 @@ def examples(
             cue = set(span_tokens(doc, claim.get("cue")))
             gold.append((gold_id, cue, set(span_tokens(doc, claim["content"], words_only=True))))
         n_gold += len(gold)
-        probs = tagger_probs[str(article)] if tagger_probs is not None else None
-        if probs is not None and len(probs) != len(doc):
+        beliefs = tagger_probs[str(article)] if tagger_probs is not None else None
+        if beliefs is not None and len(beliefs) != len(doc):
             raise SystemExit(f"tagger probabilities of article {article} do not fit its tokens")
-        for draft in attributor.candidates(doc, index, content_probs=probs):
+        probs = beliefs[:, CONTENT] if beliefs is not None else None
+        for draft in attributor.candidates(doc, index, content_probs=beliefs):
             content = {i for i in draft.content if not (doc[i].is_punct or doc[i].is_space)}
             match = 0
             for gid, cue, gold_content in gold:

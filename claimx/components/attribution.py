@@ -35,7 +35,7 @@ from .frames import (
     token_masks,
 )
 from .boundaries import BoundaryModel
-from .content_tagger import ContentTagger
+from .content_tagger import CONTENT, ContentTagger
 from .scoring import ClaimScorer, candidate_features
 from .quotes import OPEN_ENDED
 from .quotes import SPAN_KEY as QUOTE_KEY
@@ -227,10 +227,10 @@ class Attributor:
         content redrawn by the boundary model where it runs."""
         scorer = self.scorer_for(doc)
         threshold = scorer.threshold if scorer is not None else self.min_confidence
-        drafts, probs = self._scored_candidates(doc, index, content_probs)
+        drafts, beliefs = self._scored_candidates(doc, index, content_probs)
         kept = [d for d in drafts if d.confidence >= threshold]
-        if self.boundaries is not None and probs is not None:
-            self.boundaries.redraw(doc, kept, index, probs)
+        if self.boundaries is not None and beliefs is not None and beliefs.ndim == 2:
+            self.boundaries.redraw(doc, kept, index, beliefs)
         return kept
 
     def candidates(
@@ -242,7 +242,9 @@ class Attributor:
         """Every cue candidate that has a speaker and a content, scored.
 
         ``content_probs`` (the content tagger's, computed here when the scorer needs
-        them) also propose candidates for content the tagger sees that no cue covers.
+        them) also propose candidates for content the tagger sees that no cue covers:
+        one row per token, as :meth:`ContentTagger.probabilities` gives them, or just
+        P(content) per token.
         """
         return self._scored_candidates(doc, index or _DocIndex.build(doc), content_probs)[0]
 
@@ -262,9 +264,10 @@ class Attributor:
                 drafts.append(draft)
         self._mark_nested(doc, drafts)
         scorer = self.scorer_for(doc)
-        probs = content_probs
-        if probs is None and scorer is not None and scorer.needs_tagger and self.tagger is not None:
-            probs = self.tagger.probabilities(doc, drafts, index.quote_of)
+        beliefs = content_probs
+        if beliefs is None and scorer is not None and scorer.needs_tagger and self.tagger is not None:
+            beliefs = self.tagger.probabilities(doc, drafts, index.quote_of)
+        probs = beliefs[:, CONTENT] if beliefs is not None and beliefs.ndim == 2 else beliefs
         if probs is not None:
             drafts += self._tagged_drafts(doc, drafts, probs, index)
         if scorer is not None:
@@ -273,7 +276,7 @@ class Attributor:
                 draft.confidence = scorer.probability(
                     candidate_features(doc, draft, quoted, probs, index.masks)
                 )
-        return drafts, (probs if scorer is not None else None)
+        return drafts, (beliefs if scorer is not None else None)
 
     def _tagged_drafts(
         self, doc: Doc, drafts: list[Draft], probs: numpy.ndarray, index: _DocIndex

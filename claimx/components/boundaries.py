@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import numpy
 from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_SPACE, LOWER, ORTH, POS, SENT_START
@@ -32,6 +33,7 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from ..assets import models_dir
+from .content_tagger import CONTENT, END, START
 
 if TYPE_CHECKING:  # pragma: no cover
     from .attribution import Draft, _DocIndex
@@ -63,7 +65,9 @@ class TokenTable:
     sent_end: list[int]  # token -> one past the last token of its sentence
     word: list[bool]  # letters or a number
     line_break: list[bool]
-    belief: list[float]  # the content tagger's probability
+    belief: list[float]  # the content tagger's P(content)
+    start: list[float]  # its P(first word of a content)
+    end: list[float]  # its P(last word of a content)
 
     @classmethod
     def of(
@@ -101,7 +105,9 @@ class TokenTable:
             sent_end=sent_end.tolist(),
             word=masks[0].tolist(),
             line_break=masks[1].tolist(),
-            belief=numpy.asarray(probs, dtype="f").tolist(),
+            belief=probs[:, CONTENT].tolist(),
+            start=probs[:, START].tolist(),
+            end=probs[:, END].tolist(),
         )
 
 
@@ -113,6 +119,9 @@ def content_variants(
     table: TokenTable | None = None,
 ) -> dict[str, list[int]]:
     """The rules' content and its alternatives, by name (token positions, sorted).
+
+    ``probs``: the content tagger's probabilities, one row per token
+    (:meth:`ContentTagger.probabilities`).
 
     Alternatives never take in the claim's own speaker or cue, never cross a
     paragraph, and are left out when they hold the same words as one named before.
@@ -305,7 +314,15 @@ def _edge_features(tokens: list[int], tab: TokenTable) -> list[tuple[str, float]
     outside_before = belief[before] if before >= 0 and words[before] else 0.0
     outside_after = belief[after] if after < len(words) and words[after] else 0.0
     contrast = min(belief[first], belief[last]) - max(outside_before, outside_after)
+    starts_within = [tab.start[i] for i in tokens if words[i] and i != first]
+    ends_within = [tab.end[i] for i in tokens if words[i] and i != last]
     return [
+        ("edge_start", tab.start[first]),
+        ("edge_end", tab.end[last]),
+        ("edge_end_before", tab.end[before] if before >= 0 and words[before] else 0.0),
+        ("edge_start_after", tab.start[after] if after < len(words) and words[after] else 0.0),
+        ("start_within", max(starts_within, default=0.0)),
+        ("end_within", max(ends_within, default=0.0)),
         ("edge_first", belief[first]),
         ("edge_before", outside_before),
         ("edge_last", belief[last]),

@@ -5,11 +5,13 @@ document at once. For every token it reads the base model's context vector
 (``doc.tensor``), its part of speech and dependency label, whether it sits in a
 quotation, and what the rules' candidates say about it (is it a cue, how reliable
 are the candidates whose content holds it), and a small convolutional network
-(thinc, the library spaCy's own models are built with) turns that into the
-probability that the word belongs to an annotated content span. The claim scorer
-then reads those probabilities inside and just outside each candidate's content:
-a candidate whose words the tagger believes in is kept, one that cuts a believed
-span short or runs past it is not.
+(thinc, the library spaCy's own models are built with) turns that into three
+probabilities: that the word belongs to an annotated content span, that it is the
+first word of one, and that it is the last. The claim scorer reads the first inside
+and just outside each candidate's content: a candidate whose words the tagger
+believes in is kept, one that cuts a believed span short or runs past it is not.
+The boundary model (:mod:`claimx.components.boundaries`) reads all three at the
+edges of the alternatives it weighs.
 
 Weights: ``models/<lang>/content_tagger.bin`` with its settings in
 ``content_tagger.json``; trained by ``scripts/train_content_tagger.py``. The tagger
@@ -31,7 +33,7 @@ from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_QUOTE, POS, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import registry
-from thinc.api import Maxout, Model, Softmax, chain, expand_window, residual, with_array
+from thinc.api import Maxout, Model, Sigmoid, chain, expand_window, residual, with_array
 
 from ..assets import models_dir
 from .frames import token_masks
@@ -43,6 +45,9 @@ if TYPE_CHECKING:  # pragma: no cover
 PROBE = "The minister said on Tuesday that the plan would go ahead."
 TAGGER_WEIGHTS = "content_tagger.bin"
 TAGGER_SETTINGS = "content_tagger.json"
+#: Columns of :meth:`ContentTagger.probabilities`: inside a content span, its first word, its last.
+CONTENT, START, END = 0, 1, 2
+OUTPUTS = ("content", "start", "end")
 
 UPOS = (
     "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM", "PART",
@@ -108,13 +113,14 @@ def _column_ids(
 
 
 def build_model(n_in: int, width: int = 64, depth: int = 4, window: int = 2) -> Model:
-    """Maxout CNN over the token rows, as in spaCy's own tok2vec encoder, then a softmax."""
+    """Maxout CNN over the token rows, as in spaCy's own tok2vec encoder, then one
+    sigmoid per output (:data:`OUTPUTS`: a first word is also inside)."""
     layers = [Maxout(width, n_in, nP=2, normalize=True)]
     for _ in range(depth):
         layers.append(
             residual(chain(expand_window(window), Maxout(width, width * (2 * window + 1), nP=2, normalize=True)))
         )
-    layers.append(Softmax(2, width))
+    layers.append(Sigmoid(len(OUTPUTS), width))
     return with_array(chain(*layers), pad=depth * window)
 
 
@@ -153,12 +159,13 @@ class ContentTagger:
         return tensor is not None and tensor.ndim == 2 and tensor.shape == (len(doc), self.tensor_width)
 
     def probabilities(self, doc: Doc, drafts: Sequence[Draft], quote_of: Sequence[int]) -> numpy.ndarray:
-        """P(content) for every token of ``doc``."""
+        """For every token of ``doc`` (rows), P(content), P(first word), P(last word)
+        (columns :data:`CONTENT`, :data:`START`, :data:`END`)."""
         if len(doc) == 0:
-            return numpy.zeros(0, dtype="f")
+            return numpy.zeros((0, len(OUTPUTS)), dtype="f")
         rows = token_features(doc, drafts, quote_of)
         (scores,) = self.model.predict([self.model.ops.asarray2f(rows)])
-        return numpy.asarray(scores[:, 1], dtype="f")
+        return numpy.asarray(scores, dtype="f")
 
     def to_disk(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 from claimx.components.attribution import Draft, _DocIndex
 from claimx.components.boundaries import RULES, BoundaryModel, content_variants
+from claimx.components.content_tagger import CONTENT
 
 TEXT = (
     "The mayor said the budget would pass, and the council agreed. Nobody else spoke.\n\n"
@@ -40,6 +41,11 @@ def parsed(rules_nlp: Language) -> tuple[Doc, Draft, _DocIndex]:
     return doc, _draft(doc, "the budget would pass"), _DocIndex.build(doc)
 
 
+def _unbelieved(doc: Doc) -> numpy.ndarray:
+    """Tagger probabilities (content, first word, last word) of 0 for every token."""
+    return numpy.zeros((len(doc), 3), dtype="f")
+
+
 def _text(doc: Doc, tokens: list[int]) -> str:
     return " ".join(doc[i].text for i in tokens)
 
@@ -48,7 +54,7 @@ def test_variants_run_to_the_sentence_and_paragraph_end_but_no_further(
     parsed: tuple[Doc, Draft, _DocIndex],
 ) -> None:
     doc, draft, index = parsed
-    variants = content_variants(doc, draft, index, numpy.zeros(len(doc), dtype="f"))
+    variants = content_variants(doc, draft, index, _unbelieved(doc))
     assert next(iter(variants)) == RULES and variants[RULES] == draft.content
     assert _text(doc, variants["to_sentence_end"]).endswith("and the council agreed .")
     assert _text(doc, variants["next_sentences=1"]).endswith("Nobody else spoke .")
@@ -61,7 +67,7 @@ def test_variants_run_to_the_sentence_and_paragraph_end_but_no_further(
 
 def test_variants_hold_distinct_words(parsed: tuple[Doc, Draft, _DocIndex]) -> None:
     doc, draft, index = parsed
-    variants = content_variants(doc, draft, index, numpy.zeros(len(doc), dtype="f"))
+    variants = content_variants(doc, draft, index, _unbelieved(doc))
     word_sets = [tuple(i for i in tokens if doc[i].is_alpha) for tokens in variants.values()]
     assert len(word_sets) == len(set(word_sets))
     # "from the sentence start" would add only the speaker and cue: nothing of its own
@@ -72,11 +78,11 @@ def test_variants_cut_at_a_comma_and_follow_the_tagger(rules_nlp: Language) -> N
     doc = rules_nlp(TEXT)
     draft = _draft(doc, "the budget would pass, and the council agreed")
     index = _DocIndex.build(doc)
-    probs = numpy.zeros(len(doc), dtype="f")
+    probs = _unbelieved(doc)
     believed = doc.text.index("budget")
     span = doc.char_span(believed, believed + len("budget would pass, and the council"))
     assert span is not None
-    probs[span.start : span.end] = 0.9
+    probs[span.start : span.end, CONTENT] = 0.9
     variants = content_variants(doc, draft, index, probs)
     assert _text(doc, variants["to_first_cut"]) == "the budget would pass"
     assert _text(doc, variants["from_first_cut"]) == "and the council agreed"
@@ -85,7 +91,7 @@ def test_variants_cut_at_a_comma_and_follow_the_tagger(rules_nlp: Language) -> N
 
 def test_an_alternative_wins_only_by_the_margin(parsed: tuple[Doc, Draft, _DocIndex]) -> None:
     doc, draft, index = parsed
-    probs = numpy.zeros(len(doc), dtype="f")
+    probs = _unbelieved(doc)
     prefers_the_sentence = {"v=to_sentence_end": 2.0}
     chosen = BoundaryModel(prefers_the_sentence, bias=0.0, margin=1.0).choose(doc, draft, index, probs)
     assert _text(doc, chosen).endswith("the council agreed .")

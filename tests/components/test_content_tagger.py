@@ -9,7 +9,15 @@ from spacy.language import Language
 
 import claimx
 from claimx.components.attribution import TAGGED_SLOT, _believed_runs, _DocIndex
-from claimx.components.content_tagger import UPOS, ContentTagger, n_features, token_features
+from claimx.components.content_tagger import (
+    CONTENT,
+    END,
+    START,
+    UPOS,
+    ContentTagger,
+    n_features,
+    token_features,
+)
 
 QUOTED = '"We will win the title this year," the coach said after training on Monday.'
 
@@ -47,11 +55,16 @@ def test_content_tagger_ships_and_believes_the_quotation(nlp: Language) -> None:
     doc = _prepared(nlp, QUOTED)
     assert tagger.usable(doc)
     index = _DocIndex.build(doc)
-    probs = tagger.probabilities(doc, nlp.get_pipe("claimx_attribution").candidates(doc, index), index.quote_of)
-    assert probs.shape == (len(doc),) and ((probs >= 0) & (probs <= 1)).all()
+    beliefs = tagger.probabilities(doc, nlp.get_pipe("claimx_attribution").candidates(doc, index), index.quote_of)
+    assert beliefs.shape == (len(doc), 3) and ((beliefs >= 0) & (beliefs <= 1)).all()
+    probs = beliefs[:, CONTENT]
     quoted = [t.i for t in doc if index.quote_of[t.i] >= 0 and t.is_alpha]
     attribution = [t.i for t in doc if t.text in ("coach", "said", "Monday")]
     assert probs[quoted].mean() > 0.5 > probs[attribution].mean()
+    # the quotation's first and last words are where a content begins and ends
+    first, last = quoted[0], quoted[-1]
+    assert beliefs[first, START] > 0.5 > beliefs[quoted[1:], START].max()
+    assert beliefs[last, END] > 0.5 > beliefs[quoted[:-1], END].max()
 
 
 def test_attribution_falls_back_to_rules_without_context_vectors(nlp: Language, rules_nlp: Language) -> None:
