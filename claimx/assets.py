@@ -27,6 +27,9 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
+SOURCE_SMOOTHING = 3.0  # pseudo-counts pulling a rare noun towards the rate over all nouns
+
+
 @dataclass(frozen=True)
 class CueEntry:
     """One reporting lemma and how reliably it introduces a claim."""
@@ -49,6 +52,17 @@ class CueLexicon:
     punctuation: dict[str, CueEntry]  # ":" of headline attributions ("Kasich: ...")
     slot_precision: dict[str, float] = field(default_factory=dict)  # over all lemmas
     overall_precision: float = 0.3
+    # common noun -> (times it heads an annotated source, times it is a subject)
+    source_nouns: dict[str, tuple[int, int]] = field(default_factory=dict)
+    source_rate: float = 0.0  # over all common-noun subjects; 0 when not learned
+
+    def source_precision(self, lemma: str) -> float | None:
+        """How likely a common noun that is a subject is a source ("officials" yes,
+        "the plan" no), smoothed towards the rate over all nouns; None if not learned."""
+        if not self.source_rate:
+            return None
+        sources, subjects = self.source_nouns.get(lemma, (0, 0))
+        return (sources + SOURCE_SMOOTHING * self.source_rate) / (subjects + SOURCE_SMOOTHING)
 
     def unseen_frame_precision(self, entry: CueEntry, slot: str) -> float:
         """Precision of a lemma in a slot it was never seen in: lemma and slot as independent."""
@@ -71,12 +85,15 @@ def _load_cue_lexicon(lang: str) -> CueLexicon:
         )
         tables[entry.pos][entry.lemma] = entry
     slots = json.loads((folder / "cue_slots.json").read_text(encoding="utf8"))
+    nouns = slots.get("source_nouns", {})
     return CueLexicon(
         verbs=tables["VERB"],
         nouns=tables["NOUN"],
         punctuation=tables["PUNCT"],
         slot_precision={k: float(v) for k, v in slots["slots"].items()},
         overall_precision=float(slots["overall"]),
+        source_nouns={k: (int(v[0]), int(v[1])) for k, v in nouns.get("nouns", {}).items()},
+        source_rate=float(nouns.get("rate", 0.0)),
     )
 
 

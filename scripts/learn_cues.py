@@ -98,6 +98,38 @@ def learn(records: Iterable[dict[str, Any]], docs: Iterable[Doc]) -> list[dict[s
 
 
 SMOOTHING = 3.0  # pseudo-counts pulling a rare frame towards its lemma's precision
+MIN_SUBJECTS = 3  # common nouns seen fewer times as a subject keep the overall rate
+SUBJECT_DEPS = ("nsubj", "nsubjpass")
+
+
+def source_nouns(records: Iterable[dict[str, Any]], docs: Iterable[Doc]) -> dict[str, Any]:
+    """How often each common noun that is a subject heads an annotated source.
+
+    "officials", "analysts", "the report" say things; "the call", "the plan", "the
+    attack" rarely do, though the parse gives them a reporting-looking verb ("The call
+    marked a significant exchange"). The scorer reads the smoothed rate of a
+    candidate's speaker noun (claimx.assets.CueLexicon.source_precision).
+    """
+    subjects: Counter[str] = Counter()
+    sources: Counter[str] = Counter()
+    for record, doc in zip(records, docs):
+        speakers: set[int] = set()
+        for claim in record["claims"]:
+            speakers.update(span_tokens(doc, claim.get("speaker")))
+        for tok in doc:
+            if tok.dep_ in SUBJECT_DEPS and tok.pos_ == "NOUN":
+                lemma = tok.lemma_.lower()
+                subjects[lemma] += 1
+                sources[lemma] += tok.i in speakers
+    total = sum(subjects.values())
+    return {
+        "rate": round(sum(sources.values()) / max(1, total), 4),
+        "nouns": {
+            lemma: [sources[lemma], n]
+            for lemma, n in sorted(subjects.items())
+            if n >= MIN_SUBJECTS and lemma.isalpha()
+        },
+    }
 
 
 def _lexicon(entries: list[dict[str, Any]], slots: dict[str, Any] | None) -> Any:
@@ -225,6 +257,7 @@ def main() -> None:
     records, docs = load_corpus(args)
     entries = learn(records, docs)
     slots = frame_precision(entries, records, docs)
+    slots["source_nouns"] = source_nouns(records, docs)
     (args.output.parent / "cue_slots.json").write_text(
         json.dumps(slots, indent=1, ensure_ascii=False) + "\n", encoding="utf8"
     )

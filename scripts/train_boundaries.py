@@ -33,7 +33,7 @@ from spacy.tokens import Doc
 from train_scorer import fit
 
 from claimx.assets import load_cue_lexicon, models_dir
-from claimx.components.attribution import TAGGED_SLOT, Attributor, _DocIndex, quoted_words
+from claimx.components.attribution import TAGGED_SLOT, Attributor, _DocIndex
 from claimx.components.boundaries import (
     RULES,
     BoundaryModel,
@@ -41,10 +41,9 @@ from claimx.components.boundaries import (
     content_variants,
     variant_features,
 )
-from claimx.components.content_tagger import CONTENT
 from claimx.components.cues import CueFinder
 from claimx.components.quotes import QuoteFinder
-from claimx.components.scoring import ClaimScorer, candidate_features
+from claimx.components.scoring import ClaimScorer
 
 Variant = tuple[str, list[tuple[str, float]], int]  # name, features, exactly right
 Group = tuple[int, list[Variant]]  # article, the variants of one kept claim
@@ -64,7 +63,6 @@ def groups(
     out: list[Group] = []
     for article, (record, doc) in enumerate(zip(records, docs)):
         beliefs = tagger_probs[str(article)]
-        probs = beliefs[:, CONTENT]
         if len(beliefs) != len(doc):
             raise SystemExit(f"tagger probabilities of article {article} do not fit its tokens")
         doc = cues(quotes(doc))
@@ -75,8 +73,7 @@ def groups(
             for claim in record["claims"]
         ]
         for draft in attributor.candidates(doc, index, content_probs=beliefs):
-            quoted = quoted_words(doc, draft.content, index.quote_of)
-            if scorer.probability(candidate_features(doc, draft, quoted, probs, index.masks)) < scorer.threshold:
+            if scorer.probability(attributor.features(doc, draft, index, beliefs)) < scorer.threshold:
                 continue
             tagged = draft.slot.startswith(TAGGED_SLOT)
             targets = [g for cue, g in gold if g and (draft.cue_head in cue or tagged)]

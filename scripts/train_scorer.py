@@ -23,19 +23,19 @@ import json
 import random
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 from corpus import add_corpus_arguments, load_corpus, span_tokens
 from spacy.tokens import Doc
 
 from claimx.assets import load_cue_lexicon
-from claimx.components.attribution import TAGGED_SLOT, Attributor, _DocIndex, quoted_words
+from claimx.components.attribution import TAGGED_SLOT, Attributor, _DocIndex
 from claimx.components.cues import CueFinder
 from claimx.components.quotes import QuoteFinder
-from claimx.components.content_tagger import CONTENT
-from claimx.components.scoring import ClaimScorer, candidate_features
+from claimx.components.scoring import ClaimScorer
 
 Example = tuple[list[tuple[str, float]], int, int, int]  # features, label, article, gold id
 
@@ -68,7 +68,6 @@ def examples(
         beliefs = tagger_probs[str(article)] if tagger_probs is not None else None
         if beliefs is not None and len(beliefs) != len(doc):
             raise SystemExit(f"tagger probabilities of article {article} do not fit its tokens")
-        probs = beliefs[:, CONTENT] if beliefs is not None else None
         for draft in attributor.candidates(doc, index, content_probs=beliefs):
             content = {i for i in draft.content if not (doc[i].is_punct or doc[i].is_space)}
             match = 0
@@ -80,8 +79,7 @@ def examples(
                 if cue_ok and union and len(content & gold_content) / len(union) >= 0.5:
                     match = gid
                     break
-            quoted = quoted_words(doc, draft.content, index.quote_of)
-            out.append((candidate_features(doc, draft, quoted, probs, index.masks), int(match > 0), article, match))
+            out.append((attributor.features(doc, draft, index, beliefs), int(match > 0), article, match))
     return out, n_gold
 
 

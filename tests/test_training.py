@@ -34,7 +34,9 @@ def test_training_cue_lexicon_on_a_slice(tmp_path: Path) -> None:
     assert any(e["lemma"] == "say" for e in entries)
     say = next(e for e in entries if e["lemma"] == "say")
     assert all(0.0 <= f["precision"] <= 1.0 for f in say["frames"].values())
-    assert json.loads((tmp_path / "cue_slots.json").read_text())["slots"]
+    slots = json.loads((tmp_path / "cue_slots.json").read_text())
+    assert slots["slots"]
+    assert 0.0 < slots["source_nouns"]["rate"] < 1.0 and slots["source_nouns"]["nouns"]
 
 
 def test_training_claim_scorer_on_a_slice(tmp_path: Path) -> None:

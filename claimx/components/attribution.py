@@ -272,11 +272,21 @@ class Attributor:
             drafts += self._tagged_drafts(doc, drafts, probs, index)
         if scorer is not None:
             for draft in drafts:
-                quoted = quoted_words(doc, draft.content, index.quote_of)
-                draft.confidence = scorer.probability(
-                    candidate_features(doc, draft, quoted, probs, index.masks)
-                )
+                draft.confidence = scorer.probability(self.features(doc, draft, index, beliefs))
         return drafts, (beliefs if scorer is not None else None)
+
+    def features(
+        self, doc: Doc, draft: Draft, index: _DocIndex, beliefs: numpy.ndarray | None
+    ) -> list[tuple[str, float]]:
+        """What the claim scorer reads of a candidate (training scripts read the same)."""
+        speaker = draft.speaker.root if draft.speaker is not None and len(draft.speaker) else None
+        source = (
+            self.lexicon.source_precision(speaker.lemma_.lower())
+            if speaker is not None and speaker.pos_ == "NOUN"
+            else None
+        )
+        quoted = quoted_words(doc, draft.content, index.quote_of)
+        return candidate_features(doc, draft, quoted, beliefs, index.masks, source)
 
     def _tagged_drafts(
         self, doc: Doc, drafts: list[Draft], probs: numpy.ndarray, index: _DocIndex

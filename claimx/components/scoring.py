@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 import numpy
 from spacy.tokens import Doc
 from spacy.util import registry
 
 from ..assets import models_dir
+from .content_tagger import CONTENT, END, START
 from .frames import token_masks
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -62,13 +64,17 @@ def candidate_features(
     quoted_words: int,
     content_probs: numpy.ndarray | None = None,
     masks: tuple[numpy.ndarray, numpy.ndarray] | None = None,
+    speaker_precision: float | None = None,
 ) -> list[tuple[str, float]]:
     """Sparse features of one candidate: (name, value) pairs.
 
-    ``content_probs``: the content tagger's probability for every token of ``doc``
-    (see :mod:`claimx.components.content_tagger`), when the scorer was trained with it.
+    ``content_probs``: the content tagger's probabilities for every token of ``doc``
+    (see :mod:`claimx.components.content_tagger`), when the scorer was trained with
+    them: one row per token (content, first word, last word), or P(content) alone.
     ``masks``: :func:`token_masks` of ``doc``, computed once per document by callers
-    that score many candidates.
+    that score many candidates. ``speaker_precision``: how likely the speaker's head
+    noun is a source (:meth:`claimx.assets.CueLexicon.source_precision`), for a common
+    noun.
     """
     words_of, breaks = masks if masks is not None else token_masks(doc)
     cue = doc[draft.cue_head]
@@ -102,14 +108,39 @@ def candidate_features(
         ("first_para=" + str(doc[draft.cue_head].sent.start == 0), 1.0),
         ("spk_len=" + _length_bucket(len(draft.speaker) if draft.speaker is not None else 0), 1.0),
     ]
+    if speaker_precision is not None:
+        feats += [
+            ("spk_noun", _logit(speaker_precision)),
+            ("spk_noun=" + _bucket(speaker_precision), 1.0),
+        ]
     noun = _reporting_object(doc, draft)
     if noun:
         # "raised concerns about" is speech where "raised money for" is not: the
         # light verb's object says which
         feats += [("object=" + noun, 1.0), ("lemma|object=" + lemma + "|" + noun, 1.0)]
     if content_probs is not None:
-        feats += _tagger_features(draft, content_words, content_probs, base, words_of, breaks)
+        beliefs = content_probs if content_probs.ndim == 2 else None
+        probs = beliefs[:, CONTENT] if beliefs is not None else content_probs
+        feats += _tagger_features(draft, content_words, probs, base, words_of, breaks)
+        if beliefs is not None and len(content_words):
+            feats += _edge_features(beliefs, content_words)
     return feats
+
+
+def _edge_features(beliefs: numpy.ndarray, content_words: numpy.ndarray) -> list[tuple[str, float]]:
+    """Whether the tagger sees a content begin at the candidate's first word and end at
+    its last, and whether it sees one begin or end inside it instead."""
+    first, last = int(content_words[0]), int(content_words[-1])
+    start, end = float(beliefs[first, START]), float(beliefs[last, END])
+    start_within = float(beliefs[content_words[1:], START].max()) if len(content_words) > 1 else 0.0
+    end_within = float(beliefs[content_words[:-1], END].max()) if len(content_words) > 1 else 0.0
+    return [
+        ("tag_start", start),
+        ("tag_end", end),
+        ("tag_start_within", start_within),
+        ("tag_end_within", end_within),
+        ("tag_edges=" + _bucket(min(start, end)), 1.0),
+    ]
 
 
 def _bucket(p: float) -> str:
