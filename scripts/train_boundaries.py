@@ -3,11 +3,12 @@
 Every claim the trained scorer keeps on the training articles, and whose cue word
 an annotated claim shares, gives one group of examples: the rules' content and
 its alternatives (claimx.components.boundaries.content_variants), each positive
-when it holds exactly the words of that annotated content. A logistic regression
-(train_scorer.fit: L2, Adagrad, seeded) is fitted on all groups; the margin by
-which an alternative must outscore the rules' content is the one that gets the
-most contents exactly right over the articles scored by a model fitted without
-them (5-fold cross-validation).
+when it holds exactly the words of that annotated content. A conditional logit (a
+softmax over each group's variants: the model learns to choose, not to judge
+variants one by one; L2, Adagrad, seeded) is fitted on the groups that have a
+positive; the margin by which an alternative must outscore the rules' content is
+the one that gets the most contents exactly right over the articles scored by a
+model fitted without them (5-fold cross-validation).
 
     python scripts/train_boundaries.py ../shared/eval/train.jsonl models/en/content_boundaries.json \
         --tagger-probs build/train/tagger_oof.npz [--docs build/train/train.spacy] \
@@ -30,7 +31,6 @@ from typing import Any
 import numpy as np
 from corpus import add_corpus_arguments, load_corpus, span_tokens
 from spacy.tokens import Doc
-from train_scorer import fit
 
 from claimx.assets import load_cue_lexicon, models_dir
 from claimx.components.attribution import TAGGED_SLOT, Attributor, _DocIndex
@@ -97,10 +97,47 @@ def groups(
     return out
 
 
-def _fit(data: list[Group], epochs: int, seed: int) -> BoundaryModel:
-    rows = [(feats, label, article, 0) for article, variants in data for _, feats, label in variants]
-    model = fit(rows, epochs, seed)
-    return BoundaryModel(weights=model.weights, bias=model.bias, margin=0.0)
+def fit_choice(
+    data: list[Group], epochs: int, seed: int, l2: float = 1e-4, rate: float = 0.2
+) -> BoundaryModel:
+    """A softmax over each group's variants, fitted by Adagrad to put the probability
+    on the exactly right ones (deterministic given the seed)."""
+    names: dict[str, int] = {}
+    groups = []
+    for _, variants in data:
+        if not any(label for _, _, label in variants):
+            continue  # nothing to choose: every variant is wrong
+        groups.append(
+            [
+                (
+                    np.asarray([names.setdefault(n, len(names)) for n, _ in feats], dtype=np.int64),
+                    np.asarray([v for _, v in feats]),
+                    float(label),
+                )
+                for _, feats, label in variants
+            ]
+        )
+    w = np.zeros(len(names))
+    g2 = np.full(len(names), 1e-8)
+    order = list(range(len(groups)))
+    rng = random.Random(seed)
+    for _ in range(epochs):
+        rng.shuffle(order)
+        for k in order:
+            rows = groups[k]
+            z = np.asarray([float(w[idx] @ x) for idx, x, _ in rows])
+            p = np.exp(z - z.max())
+            p /= p.sum()
+            truth = np.asarray([label for _, _, label in rows])
+            truth /= truth.sum()
+            for (idx, x, _), guess, target in zip(rows, p, truth):
+                grad = (guess - target) * x + l2 * w[idx]
+                # a feature may repeat within a variant's list: add, do not overwrite
+                np.add.at(g2, idx, grad * grad)
+                np.subtract.at(w, idx, rate * grad / np.sqrt(g2[idx]))
+    weights = {n: round(float(w[i]), 5) for n, i in names.items() if abs(w[i]) >= 1e-4}
+    # a softmax over one group is blind to a bias: every variant would get it
+    return BoundaryModel(weights=weights, bias=0.0, margin=0.0)
 
 
 def exactly_right(model: BoundaryModel, data: list[Group], margin: float) -> int:
@@ -123,7 +160,7 @@ def held_out_margin(data: list[Group], folds: int, epochs: int, seed: int) -> tu
     right = dict.fromkeys(MARGINS, 0)
     for k in range(folds):
         held = set(articles[k::folds])
-        model = _fit([g for g in data if g[0] not in held], epochs, seed)
+        model = fit_choice([g for g in data if g[0] not in held], epochs, seed)
         part = [g for g in data if g[0] in held]
         for margin in MARGINS:
             right[margin] += exactly_right(model, part, margin)
@@ -152,7 +189,7 @@ def main() -> None:
     data = groups(records, docs, scorer, dict(np.load(args.tagger_probs)))
     margin, right = held_out_margin(data, args.folds, args.epochs, args.seed)
     rules_right = sum(label for _, variants in data for name, _, label in variants if name == RULES)
-    final = _fit(data, args.epochs, args.seed)
+    final = fit_choice(data, args.epochs, args.seed)
     model = BoundaryModel(
         weights=final.weights,
         bias=final.bias,
