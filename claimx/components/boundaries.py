@@ -168,6 +168,14 @@ def content_variants(
         out["to_last_cut"] = [i for i in content if i < cuts[-1]]
         out["from_first_cut"] = [i for i in content if i > cuts[0]]
         out["from_last_cut"] = [i for i in content if i > cuts[-1]]
+    addressee = draft.addressee
+    if addressee is not None and 0 <= first - addressee.end <= 1:
+        # "urged supporters to monitor polling places": annotators often count them in
+        out["with_addressee"] = sorted(held | set(range(addressee.start, addressee.end)))
+    leading = _leading_phrase(doc, content, held)
+    if leading is not None:
+        # "Congress to leave the program intact", "that Obama has long called for ..."
+        out["without_leading_phrase"] = [i for i in content if i > leading]
     out["first_sentence"] = [i for i in content if i < first_end]
     out["last_sentence"] = [i for i in content if i >= last_start]
     def open_to(i: int) -> bool:
@@ -197,6 +205,26 @@ def content_variants(
             seen.add(key)
             distinct[name] = tokens
     return distinct
+
+
+def _leading_phrase(doc: Doc, content: list[int], held: set[int]) -> int | None:
+    """The last token of the widest phrase that opens the content without being all of
+    it (the subject or object before an infinitive, a leading "that"), with the
+    punctuation right after it; None if there is none."""
+    first = next((i for i in content if not (doc[i].is_punct or doc[i].is_space)), None)
+    if first is None:
+        return None
+    phrase = doc[first]
+    while phrase.head.i in held and phrase.head.left_edge.i == first and phrase.head.i != phrase.i:
+        if phrase.head.right_edge.i >= content[-1]:
+            break  # the head's phrase is the whole content
+        phrase = phrase.head
+    end = phrase.right_edge.i
+    if end >= content[-1] or phrase.left_edge.i != first:
+        return None
+    while end + 1 <= content[-1] and doc[end + 1].is_punct:
+        end += 1
+    return end
 
 
 def _last_non_space(table: TokenTable, i: int) -> int:

@@ -108,3 +108,36 @@ def test_boundary_model_ships_with_the_trained_pipeline_only(nlp: Language, rule
     trained = nlp.get_pipe("claimx_attribution").boundaries
     assert trained is not None and trained.weights and trained.margin >= 0.0
     assert rules_nlp.get_pipe("claimx_attribution").boundaries is None
+
+
+def _claim(doc: Doc, cue: str, speaker: str, content: str, addressee: str | None = None) -> Draft:
+    def span(text: str):  # type: ignore[no-untyped-def]
+        start = doc.text.index(text)
+        found = doc.char_span(start, start + len(text))
+        assert found is not None
+        return found
+
+    head = span(cue).root
+    return Draft(
+        cue_head=head.i,
+        slot="xcomp",
+        cue_tokens=[head.i],
+        lemma=head.lemma_,
+        speaker=span(speaker),
+        addressee=span(addressee) if addressee else None,
+        content=list(range(span(content).start, span(content).end)),
+        confidence=0.9,
+    )
+
+
+def test_variants_weigh_the_addressee_and_a_leading_phrase(rules_nlp: Language) -> None:
+    # annotators count "urged X to Y"'s X in the content about as often as not
+    doc = rules_nlp("On Monday the senator urged supporters to monitor polling places.")
+    draft = _claim(doc, "urged", "the senator", "to monitor polling places", addressee="supporters")
+    variants = content_variants(doc, draft, _DocIndex.build(doc), _unbelieved(doc))
+    assert _text(doc, variants["with_addressee"]) == "supporters to monitor polling places"
+    doc = rules_nlp("He asked Congress to leave the program intact.")
+    draft = _claim(doc, "asked", "He", "Congress to leave the program intact")
+    variants = content_variants(doc, draft, _DocIndex.build(doc), _unbelieved(doc))
+    assert _text(doc, variants["without_leading_phrase"]) == "to leave the program intact"
+    assert "with_addressee" not in variants
