@@ -36,6 +36,29 @@ srsly.msgpack_encoders.register("claimx", func=_encode)
 srsly.msgpack_decoders.register("claimx", func=_decode)
 
 
+_TEXT_KEY = "claimx_text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per doc and kept in ``doc.user_data``: spaCy rebuilds it
+    from every token on each access, which costs claimx's components more than
+    most of their own work."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if isinstance(text, str) and len(text) == _length(doc):
+        return text
+    text = doc.text
+    doc.user_data[_TEXT_KEY] = text
+    return text
+
+
+def _length(doc: Doc) -> int:
+    """The length of ``doc.text``, without building it."""
+    if not len(doc):
+        return 0
+    last = doc[-1]
+    return last.idx + len(last.text_with_ws)
+
+
 def register_extensions() -> None:
     for name in EXTENSIONS:
         if not Doc.has_extension(name):

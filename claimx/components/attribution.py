@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from ..assets import CueLexicon
-from ..extensions import register_extensions
+from ..extensions import doc_text, register_extensions
 from ..schema import Claim, Content, ContentKind, Cue, TextSpan
 from .cues import SPAN_KEY as CUE_KEY
 from .frames import (
@@ -730,7 +730,7 @@ class Attributor:
             key = tuple(draft.content)
             if key not in best or draft.confidence > best[key].confidence:
                 best[key] = draft
-        text = doc.text  # built from the tokens on every access: once per doc
+        text = doc_text(doc)
         claims = [self._claim(doc, text, d, index.quote_of) for d in best.values()]
         claims = [c for c in claims if c is not None]
         claims.sort(key=lambda c: (c.content.start, c.content.end))

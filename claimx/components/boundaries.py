@@ -7,10 +7,12 @@ including the one supporting Bush"). For every kept claim the rules' content and
 a few alternatives are scored: the content run on to the end (or back to the
 start) of its sentence, one or two more sentences of the paragraph, the content
 cut at a comma, and the content grown or trimmed to the words the content tagger
-believes. A log-linear model over what each alternative adds or removes (how much
-the tagger believes those words, how they hang in the parse, what word opens the
-seam) scores them; an alternative replaces the rules' content only when it
-scores higher by the learned margin.
+believes; the content with the addressee that stands before it ("urged
+supporters to ..."), or without the phrase that opens it. A log-linear model
+over what each alternative adds or removes (how much the tagger believes those
+words, whether it sees a content begin and end at the alternative's edges, how
+the words hang in the parse) chooses among them; an alternative replaces the
+rules' content only when it scores higher by the learned margin.
 
 Weights: ``models/<lang>/content_boundaries.json``, trained by
 ``scripts/train_boundaries.py`` on the claims the trained scorer keeps. The
@@ -28,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy
-from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_SPACE, LOWER, ORTH, POS, SENT_START
+from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_SPACE, ORTH, POS, SENT_START
 from spacy.tokens import Doc
 from spacy.util import registry
 
@@ -43,8 +45,6 @@ BOUNDARIES_FILE = "content_boundaries.json"
 RULES = "rules"
 #: Punctuation at which a content may be cut.
 CUT_MARKS = (",", ";", "--", "\u2014", "\u2013", ":")
-#: Word classes named by their word at a seam ("but", "which", "including" ...).
-FUNCTION_POS = ("CCONJ", "SCONJ", "ADP", "PRON", "ADV", "DET")
 SUBJECTS = ("nsubj", "nsubjpass")
 BELIEVED = 0.5
 
@@ -55,7 +55,6 @@ class TokenTable:
     (a Python loop over ``doc[i]`` per variant costs more than the whole model)."""
 
     text: list[str]
-    lower: list[str]
     pos: list[str]
     dep: list[str]
     head: list[int]
@@ -74,8 +73,8 @@ class TokenTable:
         cls, doc: Doc, probs: numpy.ndarray, masks: tuple[numpy.ndarray, numpy.ndarray]
     ) -> TokenTable:
         n = len(doc)
-        rows = doc.to_array([ORTH, LOWER, POS, DEP, HEAD, IS_SPACE, IS_PUNCT, SENT_START])
-        rows = rows.reshape(n, 8)
+        rows = doc.to_array([ORTH, POS, DEP, HEAD, IS_SPACE, IS_PUNCT, SENT_START])
+        rows = rows.reshape(n, 7)
         strings = doc.vocab.strings
         names: dict[int, str] = {}
 
@@ -86,7 +85,7 @@ class TokenTable:
             return [names[h] for h in hashes]
 
         positions = numpy.arange(n)
-        starts = rows[:, 7].astype("int64") == 1
+        starts = rows[:, 6].astype("int64") == 1
         if n:
             starts[0] = True
         sent_start = numpy.maximum.accumulate(numpy.where(starts, positions, 0))
@@ -95,12 +94,11 @@ class TokenTable:
         sent_end = numpy.minimum.accumulate(next_start[::-1])[::-1]
         return cls(
             text=column(0),
-            lower=column(1),
-            pos=column(2),
-            dep=column(3),
-            head=(positions + rows[:, 4].astype("int64")).tolist(),
-            space=rows[:, 5].astype(bool).tolist(),
-            punct=rows[:, 6].astype(bool).tolist(),
+            pos=column(1),
+            dep=column(2),
+            head=(positions + rows[:, 3].astype("int64")).tolist(),
+            space=rows[:, 4].astype(bool).tolist(),
+            punct=rows[:, 5].astype(bool).tolist(),
             sent_start=sent_start.tolist(),
             sent_end=sent_end.tolist(),
             word=masks[0].tolist(),
@@ -245,11 +243,6 @@ def _belief(p: float) -> str:
     return str(min(4, int(p * 5)))
 
 
-def _seam_word(table: TokenTable, i: int) -> str:
-    """A function word by its form, any other word by its part of speech."""
-    return table.lower[i] if table.pos[i] in FUNCTION_POS else table.pos[i]
-
-
 def variant_features(
     doc: Doc,
     draft: Draft,
@@ -289,7 +282,6 @@ def variant_features(
         seam = added[0] if added[0] > rules[-1] else added[-1]
         feats += [
             (f"v|seam_dep={name}|{tab.dep[seam]}", 1.0),
-            (f"v|seam_word={name}|{_seam_word(tab, added[0])}", 1.0),
             (f"v|added_quote={name}|{any(index.quote_of[i] >= 0 for i in added)}", 1.0),
             (f"v|added_cue={name}|{any(i in index.cue_heads for i in added)}", 1.0),
             (f"v|added_subject={name}|{any(tab.dep[i] in SUBJECTS for i in added)}", 1.0),
@@ -305,11 +297,9 @@ def variant_features(
         seam = removed[0]
         feats += [
             (f"v|removed_dep={name}|{tab.dep[seam]}", 1.0),
-            (f"v|removed_word={name}|{_seam_word(tab, seam)}", 1.0),
             (f"v|removed_cue={name}|{any(i in index.cue_heads for i in removed)}", 1.0),
             (f"v|removed_subject={name}|{any(tab.dep[i] in SUBJECTS for i in removed)}", 1.0),
         ]
-    feats.append((f"v|lemma={name}|{draft.lemma}", 1.0))
     feats += _attachment_features(tab, draft, name, variant, ruled)
     if ruled_words:
         last = ruled_words[-1]

@@ -49,6 +49,7 @@ import numpy
 from spacy.attrs import DEP, IDX, IS_SPACE, LEMMA, LOWER, ORTH, SENT_START
 from spacy.tokens import Doc, Span, Token
 
+from ..extensions import doc_text
 from ..schema import Claim, SpeakerType, TextSpan
 from ..speaker_assets import Place, SpeakerLexicon
 from .speaker_names import (
@@ -201,8 +202,8 @@ class ArticleCoref:
 
     @cached_property
     def text(self) -> str:
-        """The article text (spaCy rebuilds it on each access; only rare paths need it)."""
-        return self.doc.text
+        """The article text (only rare paths need it)."""
+        return doc_text(self.doc)
 
     def _quote_regions(
         self, doc: Doc, orth: numpy.ndarray, idx: numpy.ndarray

@@ -15,6 +15,8 @@ from typing import Iterator
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..extensions import doc_text
+
 SPAN_KEY = "claimx_quotes"
 
 OPENING = {"\u201c", "\u201e", "\u00ab", "\u201f"}  # “ „ « ‟
@@ -84,7 +86,7 @@ class QuoteFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        for quote in find_quotes(doc.text):
+        for quote in find_quotes(doc_text(doc)):
             span = doc.char_span(quote.start, quote.end, alignment_mode="expand")
             if span is None or len(span) == 0:
                 continue
