@@ -21,13 +21,10 @@ model reads the tagger's probabilities, so it runs only where the tagger does.
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy
 from spacy.attrs import DEP, HEAD, IS_PUNCT, IS_SPACE, ORTH, POS, SENT_START
@@ -36,6 +33,7 @@ from spacy.util import registry
 
 from ..assets import models_dir
 from .content_tagger import CONTENT, END, START
+from .linear import Features, decode, encode, read_model, weighted_sum
 
 if TYPE_CHECKING:  # pragma: no cover
     from .attribution import Draft, _DocIndex
@@ -391,8 +389,8 @@ class BoundaryModel:
     margin: float
     meta: dict[str, object] = field(default_factory=dict)
 
-    def score(self, features: Iterable[tuple[str, float]]) -> float:
-        return self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features)
+    def score(self, features: Features) -> float:
+        return weighted_sum(self.weights, self.bias, features)
 
     def choose(
         self,
@@ -429,32 +427,18 @@ class BoundaryModel:
             draft.content = self.choose(doc, draft, index, probs, table)
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "bias": self.bias,
-            "margin": self.margin,
-            "meta": self.meta,
-            "weights": dict(sorted(self.weights.items())),
-        }
+        return encode(self.weights, self.bias, self.meta, margin=self.margin)
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> BoundaryModel:
-        weights = data["weights"]
-        assert isinstance(weights, dict)
-        meta = data.get("meta", {})
-        return cls(
-            weights={str(k): float(v) for k, v in weights.items()},
-            bias=float(data["bias"]),  # type: ignore[arg-type]
-            margin=float(data["margin"]),  # type: ignore[arg-type]
-            meta=dict(meta) if isinstance(meta, dict) else {},
-        )
+    def from_json(cls, data: dict[str, Any]) -> BoundaryModel:
+        weights, bias, meta = decode(data)
+        return cls(weights=weights, bias=bias, margin=float(data["margin"]), meta=meta)
 
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> BoundaryModel | None:
-    file = Path(path)
-    if not file.is_file():
-        return None
-    return BoundaryModel.from_json(json.loads(file.read_text(encoding="utf8")))
+    data = read_model(path)
+    return BoundaryModel.from_json(data) if data is not None else None
 
 
 @registry.misc("claimx.boundary_model.v1")

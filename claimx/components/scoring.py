@@ -11,13 +11,10 @@ on annotated news (scripts/train_scorer.py); its output is the claim's
 
 from __future__ import annotations
 
-import json
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy
 from spacy.tokens import Doc
@@ -26,6 +23,7 @@ from spacy.util import registry
 from ..assets import models_dir
 from .content_tagger import CONTENT, END, START
 from .frames import token_masks
+from .linear import Features, decode, encode, read_model, weighted_sum
 
 if TYPE_CHECKING:  # pragma: no cover
     from .attribution import Draft
@@ -214,42 +212,34 @@ class ClaimScorer:
     #: trained with the content tagger's features, so only valid where the tagger runs
     needs_tagger: bool = False
 
-    def probability(self, features: Iterable[tuple[str, float]]) -> float:
-        z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features)
+    def probability(self, features: Features) -> float:
+        z = weighted_sum(self.weights, self.bias, features)
         return 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
 
     def to_json(self) -> dict[str, object]:
-        return {
-            "bias": self.bias,
-            "threshold": self.threshold,
-            "needs_tagger": self.needs_tagger,
-            "meta": self.meta,
-            "weights": dict(sorted(self.weights.items())),
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, object]) -> ClaimScorer:
-        weights = data["weights"]
-        assert isinstance(weights, dict)
-        meta = data.get("meta", {})
-        return cls(
-            weights={str(k): float(v) for k, v in weights.items()},
-            bias=float(data["bias"]),  # type: ignore[arg-type]
-            threshold=float(data["threshold"]),  # type: ignore[arg-type]
-            meta=dict(meta) if isinstance(meta, dict) else {},
-            needs_tagger=bool(data.get("needs_tagger", False)),
+        return encode(
+            self.weights, self.bias, self.meta, threshold=self.threshold, needs_tagger=self.needs_tagger
         )
 
-
-@lru_cache(maxsize=4)
-def _load(path: str) -> ClaimScorer | None:
-    file = Path(path)
-    if not file.is_file():
-        return None
-    return ClaimScorer.from_json(json.loads(file.read_text(encoding="utf8")))
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ClaimScorer:
+        weights, bias, meta = decode(data)
+        return cls(
+            weights=weights,
+            bias=bias,
+            threshold=float(data["threshold"]),
+            meta=meta,
+            needs_tagger=bool(data.get("needs_tagger", False)),
+        )
 
 
 @registry.misc("claimx.claim_scorer.v1")
 def load_claim_scorer(lang: str = "en") -> ClaimScorer | None:
     """The trained candidate scorer shipped in ``models/<lang>/`` (None if absent)."""
     return _load(str(models_dir() / lang / SCORER_FILE))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> ClaimScorer | None:
+    data = read_model(path)
+    return ClaimScorer.from_json(data) if data is not None else None
