@@ -10,7 +10,7 @@
 # claim_scorer.json,content_boundaries.json}: each step reads the assets the previous ones
 # wrote there.
 #
-# About 13 minutes on a 2-core laptop CPU. Never give it the dev split: dev is for
+# About 11 minutes on a 2-core laptop CPU. Never give it the dev split: dev is for
 # measuring (scripts/evaluate.sh).
 #
 # Environment:
