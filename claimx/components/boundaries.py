@@ -116,48 +116,74 @@ def content_variants(
 ) -> dict[str, list[int]]:
     """The rules' content and its alternatives, by name (token positions, sorted).
 
-    ``probs``: the content tagger's probabilities, one row per token
-    (:meth:`ContentTagger.probabilities`).
-
     Alternatives never take in the claim's own speaker or cue, never cross a
     paragraph, and are left out when they hold the same words as one named before.
-    ``table``: :meth:`TokenTable.of` the doc, for callers with many claims per doc.
+    ``probs``: the content tagger's probabilities, one row per token
+    (:meth:`ContentTagger.probabilities`); ``table``: :meth:`TokenTable.of` the doc,
+    for callers with many claims per doc.
     """
     tab = table or TokenTable.of(doc, probs, index.masks)
     content = sorted(draft.content)
-    first, last = content[0], content[-1]
     attribution = set(draft.cue_tokens)
     if draft.speaker is not None:
         attribution.update(range(draft.speaker.start, draft.speaker.end))
-    para = index.para_of
-    words, breaks, belief = tab.word, tab.line_break, tab.belief
-
-    def stretch(start: int, end: int) -> set[int]:
-        """Tokens from ``start`` to ``end`` (inclusive), the attribution and spaces left out."""
-        return {i for i in range(start, end + 1) if i not in attribution and not tab.space[i]}
-
-    held = set(content)
-    first_start, first_end = tab.sent_start[first], tab.sent_end[first]
-    last_start, last_end = tab.sent_start[last], tab.sent_end[last]
     out: dict[str, list[int]] = {RULES: content}
-    to_end = held | stretch(last + 1, last_end - 1)
-    from_start = held | stretch(first_start, first - 1)
-    out["to_sentence_end"] = sorted(to_end)
-    out["from_sentence_start"] = sorted(from_start)
-    grown, nxt = to_end, last_end
-    for n in (1, 2):  # the next sentences of the same paragraph
-        if nxt >= len(doc) or para[nxt] != para[last]:
+    out.update(_sentence_variants(tab, content, attribution, index.para_of))
+    out.update(_cut_variants(doc, tab, draft, content))
+    out["first_sentence"] = [i for i in content if i < tab.sent_end[content[0]]]
+    out["last_sentence"] = [i for i in content if i >= tab.sent_start[content[-1]]]
+    out.update(_tagger_variants(tab, content, attribution))
+    # one variant per distinct set of words: that is what the choice is about
+    distinct: dict[str, list[int]] = {}
+    seen: set[tuple[int, ...]] = set()
+    for name, tokens in out.items():
+        key = tuple(i for i in tokens if tab.word[i])
+        if key and key not in seen:
+            seen.add(key)
+            distinct[name] = tokens
+    return distinct
+
+
+def _stretch(tab: TokenTable, start: int, end: int, attribution: set[int]) -> set[int]:
+    """Tokens from ``start`` to ``end`` (inclusive), the attribution and spaces left out."""
+    return {i for i in range(start, end + 1) if i not in attribution and not tab.space[i]}
+
+
+def _sentence_variants(
+    tab: TokenTable, content: list[int], attribution: set[int], para: list[int]
+) -> dict[str, list[int]]:
+    """The content run on to its sentence's end or back to its start, and one or two
+    more sentences of the paragraph or the one before."""
+    first, last = content[0], content[-1]
+    held = set(content)
+    first_start, last_end = tab.sent_start[first], tab.sent_end[last]
+    to_end = held | _stretch(tab, last + 1, last_end - 1, attribution)
+    from_start = held | _stretch(tab, first_start, first - 1, attribution)
+    out = {"to_sentence_end": sorted(to_end), "from_sentence_start": sorted(from_start)}
+    grown, following = to_end, last_end
+    for n in (1, 2):
+        if following >= len(tab.text) or para[following] != para[last]:
             break
-        end = tab.sent_end[nxt]
+        end = tab.sent_end[following]
         # a sentence keeps the line break after it, which counts to the next paragraph
         if para[_last_non_space(tab, end - 1)] != para[last]:
             break
-        grown = grown | stretch(nxt, end - 1)
+        grown = grown | _stretch(tab, following, end - 1, attribution)
         out[f"next_sentences={n}"] = sorted(grown)
-        nxt = end
+        following = end
     before = _last_non_space(tab, first_start - 1)
     if before >= 0 and para[before] == para[first]:
-        out["previous_sentence"] = sorted(from_start | stretch(tab.sent_start[before], before))
+        previous = _stretch(tab, tab.sent_start[before], before, attribution)
+        out["previous_sentence"] = sorted(from_start | previous)
+    return out
+
+
+def _cut_variants(doc: Doc, tab: TokenTable, draft: Draft, content: list[int]) -> dict[str, list[int]]:
+    """Either side of the first or last punctuation cut inside the content; the content
+    with the addressee right before it, or without the phrase that opens it."""
+    first, last = content[0], content[-1]
+    held = set(content)
+    out = {}
     cuts = [i for i in content if first < i < last and tab.text[i] in CUT_MARKS]
     if cuts:
         out["to_first_cut"] = [i for i in content if i < cuts[0]]
@@ -172,13 +198,20 @@ def content_variants(
     if leading is not None:
         # "Congress to leave the program intact", "that Obama has long called for ..."
         out["without_leading_phrase"] = [i for i in content if i > leading]
-    out["first_sentence"] = [i for i in content if i < first_end]
-    out["last_sentence"] = [i for i in content if i >= last_start]
+    return out
+
+
+def _tagger_variants(tab: TokenTable, content: list[int], attribution: set[int]) -> dict[str, list[int]]:
+    """The content grown to the words around it the tagger believes, and trimmed to the
+    first and last word inside it the tagger believes."""
+    first, last = content[0], content[-1]
+    words, belief = tab.word, tab.belief
+
     def open_to(i: int) -> bool:
         """Whether growing to the tagger's run may take in token ``i``."""
         return (
-            0 <= i < len(doc)
-            and not breaks[i]
+            0 <= i < len(words)
+            and not tab.line_break[i]
             and (belief[i] >= BELIEVED or not words[i])
             and i not in attribution
         )
@@ -188,19 +221,12 @@ def content_variants(
         start -= 1
     while open_to(end + 1):
         end += 1
-    out["tagger_grown"] = sorted(held | stretch(start, first) | stretch(last, end))
+    grown = set(content) | _stretch(tab, start, first, attribution) | _stretch(tab, last, end, attribution)
+    out = {"tagger_grown": sorted(grown)}
     inside = [i for i in content if words[i] and belief[i] >= BELIEVED]
     if inside:
         out["tagger_trimmed"] = [i for i in content if inside[0] <= i <= inside[-1]]
-    # one variant per distinct set of words: that is what the choice is about
-    distinct: dict[str, list[int]] = {}
-    seen: set[tuple[int, ...]] = set()
-    for name, tokens in out.items():
-        key = tuple(i for i in tokens if words[i])
-        if key and key not in seen:
-            seen.add(key)
-            distinct[name] = tokens
-    return distinct
+    return out
 
 
 def _leading_phrase(doc: Doc, content: list[int], held: set[int]) -> int | None:
