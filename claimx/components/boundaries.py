@@ -267,6 +267,32 @@ def _belief(p: float) -> str:
     return str(min(4, int(p * 5)))
 
 
+@dataclass(frozen=True)
+class _RulesView:
+    """What every variant of one claim compares itself with: the rules' content."""
+
+    tokens: list[int]
+    held: set[int]
+    words: list[int]
+    kind: str  # direct, indirect or mixed
+    slot: str  # without its markers
+    tail: tuple[str, str, str]  # last word's part of speech and dependency, what follows
+
+
+def _rules_view(tab: TokenTable, draft: Draft, rules: list[int], index: _DocIndex) -> _RulesView:
+    ruled_words = [i for i in rules if tab.word[i]]
+    quoted = sum(1 for i in ruled_words if index.quote_of[i] >= 0)
+    kind = "direct" if quoted == len(ruled_words) else "indirect" if quoted == 0 else "mixed"
+    tail = ("", "", "")
+    if ruled_words:
+        last, after = ruled_words[-1], rules[-1] + 1
+        following = (
+            "END" if after >= len(tab.text) else tab.text[after] if tab.punct[after] else tab.pos[after]
+        )
+        tail = (tab.pos[last], tab.dep[last], following)
+    return _RulesView(rules, set(rules), ruled_words, kind, draft.slot.split("+")[0], tail)
+
+
 def variant_features(
     doc: Doc,
     draft: Draft,
@@ -276,24 +302,26 @@ def variant_features(
     index: _DocIndex,
     probs: numpy.ndarray,
     table: TokenTable | None = None,
+    view: _RulesView | None = None,
 ) -> list[tuple[str, float]]:
-    """Sparse features of one variant (``tokens``) of a claim whose rules' content is ``rules``."""
+    """Sparse features of one variant (``tokens``) of a claim whose rules' content is ``rules``.
+
+    ``table`` and ``view`` (the same for every variant of a claim) are computed here
+    when not given.
+    """
     tab = table or TokenTable.of(doc, probs, index.masks)
+    ruled = view or _rules_view(tab, draft, rules, index)
     words, belief = tab.word, tab.belief
-    variant, ruled = set(tokens), set(rules)
-    added = [i for i in sorted(variant - ruled) if words[i]]
-    removed = [i for i in sorted(ruled - variant) if words[i]]
-    base = draft.slot.split("+")[0]
-    ruled_words = [i for i in rules if words[i]]
-    quoted = sum(1 for i in ruled_words if index.quote_of[i] >= 0)
-    kind = "direct" if quoted == len(ruled_words) else "indirect" if quoted == 0 else "mixed"
+    variant = set(tokens)
+    added = [i for i in sorted(variant - ruled.held) if words[i]]
+    removed = [i for i in sorted(ruled.held - variant) if words[i]]
     feats: list[tuple[str, float]] = [
         ("v=" + name, 1.0),
-        (f"v|slot={name}|{base}", 1.0),
-        (f"v|kind={name}|{kind}", 1.0),
+        (f"v|slot={name}|{ruled.slot}", 1.0),
+        (f"v|kind={name}|{ruled.kind}", 1.0),
         (f"v|added={name}|{_length(len(added))}", 1.0),
         (f"v|removed={name}|{_length(len(removed))}", 1.0),
-        (f"v|length={name}|{_length(len(ruled_words))}", 1.0),
+        (f"v|length={name}|{_length(len(ruled.words))}", 1.0),
     ]
     feats += _edge_features(tokens, tab)
     if name == RULES:
@@ -324,16 +352,12 @@ def variant_features(
             (f"v|removed_cue={name}|{any(i in index.cue_heads for i in removed)}", 1.0),
             (f"v|removed_subject={name}|{any(tab.dep[i] in SUBJECTS for i in removed)}", 1.0),
         ]
-    feats += _attachment_features(tab, draft, name, variant, ruled)
-    if ruled_words:
-        last = ruled_words[-1]
-        after = rules[-1] + 1
-        following = (
-            "END" if after >= len(tab.text) else tab.text[after] if tab.punct[after] else tab.pos[after]
-        )
+    feats += _attachment_features(tab, draft, name, variant, ruled.held)
+    if ruled.words:
+        last_pos, last_dep, following = ruled.tail
         feats += [
-            (f"v|rules_last={name}|{tab.pos[last]}", 1.0),
-            (f"v|rules_last_dep={name}|{tab.dep[last]}", 1.0),
+            (f"v|rules_last={name}|{last_pos}", 1.0),
+            (f"v|rules_last_dep={name}|{last_dep}", 1.0),
             (f"v|rules_next={name}|{following}", 1.0),
         ]
     return feats
@@ -432,12 +456,15 @@ class BoundaryModel:
         tab = table or TokenTable.of(doc, probs, index.masks)
         variants = content_variants(doc, draft, index, probs, tab)
         rules = variants.get(RULES, sorted(draft.content))
+        view = _rules_view(tab, draft, rules, index)
         best_name, best = RULES, -math.inf
-        rules_score = self.score(variant_features(doc, draft, RULES, rules, rules, index, probs, tab))
+        rules_score = self.score(
+            variant_features(doc, draft, RULES, rules, rules, index, probs, tab, view)
+        )
         for name, tokens in variants.items():
             if name == RULES:
                 continue
-            value = self.score(variant_features(doc, draft, name, tokens, rules, index, probs, tab))
+            value = self.score(variant_features(doc, draft, name, tokens, rules, index, probs, tab, view))
             if value > best:
                 best_name, best = name, value
         if best_name != RULES and best > rules_score + self.margin:
