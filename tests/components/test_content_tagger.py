@@ -6,6 +6,7 @@ import dataclasses
 
 import numpy
 from spacy.language import Language
+from thinc.api import use_ops
 
 import claimx
 from claimx.components.attribution import TAGGED_SLOT, _believed_runs, _DocIndex
@@ -15,6 +16,7 @@ from claimx.components.content_tagger import (
     START,
     UPOS,
     ContentTagger,
+    build_model,
     n_features,
     token_features,
 )
@@ -124,3 +126,24 @@ def test_believed_runs_stop_at_unbelieved_words_and_line_breaks(rules_nlp: Langu
     # trailing punctuation before "today" does not; the paragraph break ends a run
     assert texts == ['the plan, "will work well"', "It rained all day long"]
     assert _believed_runs(doc, probs, _DocIndex.build(doc).masks, min_words=6, belief=0.5) == []
+
+
+def test_content_tagger_predicts_as_it_was_trained(nlp: Language) -> None:
+    # trained with thinc's blis, run with numpy's BLAS (faster): the same probabilities
+    tagger = nlp.get_pipe("claimx_attribution").tagger
+    assert isinstance(tagger, ContentTagger) and tagger.model.ops.use_blis is False
+    doc = _prepared(nlp, QUOTED)
+    index = _DocIndex.build(doc)
+    drafts = nlp.get_pipe("claimx_attribution").candidates(doc, index)
+    settings = tagger.meta
+    with use_ops("numpy", use_blis=True):
+        trained = build_model(
+            n_features(tagger.tensor_width),
+            width=int(settings["width"]),
+            depth=int(settings["depth"]),
+            window=int(settings["window"]),
+        )
+    trained.initialize()
+    trained.from_bytes(tagger.model.to_bytes())
+    (expected,) = trained.predict([token_features(doc, drafts, index.quote_of)])
+    assert numpy.allclose(tagger.probabilities(doc, drafts, index.quote_of), expected, atol=1e-5)
