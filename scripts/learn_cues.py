@@ -23,7 +23,7 @@ from typing import Any, Iterable
 from corpus import add_corpus_arguments, load_corpus, span_tokens
 from spacy.tokens import Doc, Token
 
-from claimx.components.frames import NOUN_SLOT
+from claimx.components.frames import NOMINAL_SUBJECTS, NOUN_SLOT
 
 MIN_COUNT = 2  # lemmas annotated fewer times are noise
 MIN_PRECISION = 0.02  # written to the file; the runtime threshold is a config setting
@@ -99,7 +99,6 @@ def learn(records: Iterable[dict[str, Any]], docs: Iterable[Doc]) -> list[dict[s
 
 SMOOTHING = 3.0  # pseudo-counts pulling a rare frame towards its lemma's precision
 MIN_SUBJECTS = 3  # common nouns seen fewer times as a subject keep the overall rate
-SUBJECT_DEPS = ("nsubj", "nsubjpass")
 
 
 def source_nouns(records: Iterable[dict[str, Any]], docs: Iterable[Doc]) -> dict[str, Any]:
@@ -117,7 +116,7 @@ def source_nouns(records: Iterable[dict[str, Any]], docs: Iterable[Doc]) -> dict
         for claim in record["claims"]:
             speakers.update(span_tokens(doc, claim.get("speaker")))
         for tok in doc:
-            if tok.dep_ in SUBJECT_DEPS and tok.pos_ == "NOUN":
+            if tok.dep_ in NOMINAL_SUBJECTS and tok.pos_ == "NOUN":
                 lemma = tok.lemma_.lower()
                 subjects[lemma] += 1
                 sources[lemma] += tok.i in speakers

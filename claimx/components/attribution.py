@@ -222,14 +222,12 @@ class Attributor:
         index = _DocIndex.build(doc)
         return self._finish(doc, self.kept(doc, index), index)
 
-    def kept(
-        self, doc: Doc, index: _DocIndex, content_probs: numpy.ndarray | None = None
-    ) -> list[Draft]:
+    def kept(self, doc: Doc, index: _DocIndex) -> list[Draft]:
         """The candidates that pass the scorer's threshold (the rules' without it), their
         content redrawn by the boundary model where it runs."""
         scorer = self.scorer_for(doc)
         threshold = scorer.threshold if scorer is not None else self.min_confidence
-        drafts, beliefs = self._scored_candidates(doc, index, content_probs)
+        drafts, beliefs = self._scored_candidates(doc, index, None)
         kept = [d for d in drafts if d.confidence >= threshold]
         if self.boundaries is not None and beliefs is not None and beliefs.ndim == 2:
             self.boundaries.redraw(doc, kept, index, beliefs)

@@ -33,7 +33,8 @@ from spacy.util import registry
 
 from ..assets import models_dir
 from .content_tagger import CONTENT, END, START
-from .linear import Features, decode, encode, read_model, weighted_sum
+from .frames import NOMINAL_SUBJECTS
+from .linear import Features, bucket, decode, encode, read_model, weighted_sum
 
 if TYPE_CHECKING:  # pragma: no cover
     from .attribution import Draft, _DocIndex
@@ -43,7 +44,6 @@ BOUNDARIES_FILE = "content_boundaries.json"
 RULES = "rules"
 #: Punctuation at which a content may be cut.
 CUT_MARKS = (",", ";", "--", "\u2014", "\u2013", ":")
-SUBJECTS = ("nsubj", "nsubjpass")
 BELIEVED = 0.5
 
 
@@ -116,8 +116,9 @@ def content_variants(
 ) -> dict[str, list[int]]:
     """The rules' content and its alternatives, by name (token positions, sorted).
 
-    Alternatives never take in the claim's own speaker or cue, never cross a
-    paragraph, and are left out when they hold the same words as one named before.
+    The rules' content is always the first. Alternatives never take in the claim's
+    own speaker or cue, never cross a paragraph, and are left out when they hold no
+    word or the same words as one named before.
     ``probs``: the content tagger's probabilities, one row per token
     (:meth:`ContentTagger.probabilities`); ``table``: :meth:`TokenTable.of` the doc,
     for callers with many claims per doc.
@@ -138,7 +139,7 @@ def content_variants(
     seen: set[tuple[int, ...]] = set()
     for name, tokens in out.items():
         key = tuple(i for i in tokens if tab.word[i])
-        if key and key not in seen:
+        if name == RULES or (key and key not in seen):
             seen.add(key)
             distinct[name] = tokens
     return distinct
@@ -178,7 +179,9 @@ def _sentence_variants(
     return out
 
 
-def _cut_variants(doc: Doc, tab: TokenTable, draft: Draft, content: list[int]) -> dict[str, list[int]]:
+def _cut_variants(
+    doc: Doc, tab: TokenTable, draft: Draft, content: list[int]
+) -> dict[str, list[int]]:
     """Either side of the first or last punctuation cut inside the content; the content
     with the addressee right before it, or without the phrase that opens it."""
     first, last = content[0], content[-1]
@@ -201,7 +204,9 @@ def _cut_variants(doc: Doc, tab: TokenTable, draft: Draft, content: list[int]) -
     return out
 
 
-def _tagger_variants(tab: TokenTable, content: list[int], attribution: set[int]) -> dict[str, list[int]]:
+def _tagger_variants(
+    tab: TokenTable, content: list[int], attribution: set[int]
+) -> dict[str, list[int]]:
     """The content grown to the words around it the tagger believes, and trimmed to the
     first and last word inside it the tagger believes."""
     first, last = content[0], content[-1]
@@ -221,7 +226,8 @@ def _tagger_variants(tab: TokenTable, content: list[int], attribution: set[int])
         start -= 1
     while open_to(end + 1):
         end += 1
-    grown = set(content) | _stretch(tab, start, first, attribution) | _stretch(tab, last, end, attribution)
+    grown = set(content) | _stretch(tab, start, first, attribution)
+    grown |= _stretch(tab, last, end, attribution)
     out = {"tagger_grown": sorted(grown)}
     inside = [i for i in content if words[i] and belief[i] >= BELIEVED]
     if inside:
@@ -263,10 +269,6 @@ def _length(n: int) -> str:
     return "64"
 
 
-def _belief(p: float) -> str:
-    return str(min(4, int(p * 5)))
-
-
 @dataclass(frozen=True)
 class _RulesView:
     """What every variant of one claim compares itself with: the rules' content."""
@@ -286,9 +288,10 @@ def _rules_view(tab: TokenTable, draft: Draft, rules: list[int], index: _DocInde
     tail = ("", "", "")
     if ruled_words:
         last, after = ruled_words[-1], rules[-1] + 1
-        following = (
-            "END" if after >= len(tab.text) else tab.text[after] if tab.punct[after] else tab.pos[after]
-        )
+        if after >= len(tab.text):
+            following = "END"
+        else:
+            following = tab.text[after] if tab.punct[after] else tab.pos[after]
         tail = (tab.pos[last], tab.dep[last], following)
     return _RulesView(rules, set(rules), ruled_words, kind, draft.slot.split("+")[0], tail)
 
@@ -330,13 +333,13 @@ def variant_features(
         seen = [belief[i] for i in added]
         mean = sum(seen) / len(seen)
         feats += [("tag_added", mean), ("tag_added_min", min(seen))]
-        feats.append((f"v|tag_added={name}|{_belief(mean)}", 1.0))
+        feats.append((f"v|tag_added={name}|{bucket(mean)}", 1.0))
         seam = added[0] if added[0] > rules[-1] else added[-1]
         feats += [
             (f"v|seam_dep={name}|{tab.dep[seam]}", 1.0),
             (f"v|added_quote={name}|{any(index.quote_of[i] >= 0 for i in added)}", 1.0),
             (f"v|added_cue={name}|{any(i in index.cue_heads for i in added)}", 1.0),
-            (f"v|added_subject={name}|{any(tab.dep[i] in SUBJECTS for i in added)}", 1.0),
+            (f"v|added_subject={name}|{_any_subject(tab, added)}", 1.0),
         ]
         gap = rules[-1] + 1
         if added[0] > rules[-1] and gap < len(tab.text):
@@ -345,12 +348,12 @@ def variant_features(
         seen = [belief[i] for i in removed]
         mean = sum(seen) / len(seen)
         feats += [("tag_removed", mean), ("tag_removed_max", max(seen))]
-        feats.append((f"v|tag_removed={name}|{_belief(mean)}", 1.0))
+        feats.append((f"v|tag_removed={name}|{bucket(mean)}", 1.0))
         seam = removed[0]
         feats += [
             (f"v|removed_dep={name}|{tab.dep[seam]}", 1.0),
             (f"v|removed_cue={name}|{any(i in index.cue_heads for i in removed)}", 1.0),
-            (f"v|removed_subject={name}|{any(tab.dep[i] in SUBJECTS for i in removed)}", 1.0),
+            (f"v|removed_subject={name}|{_any_subject(tab, removed)}", 1.0),
         ]
     feats += _attachment_features(tab, draft, name, variant, ruled.held)
     if ruled.words:
@@ -363,8 +366,13 @@ def variant_features(
     return feats
 
 
+def _any_subject(tab: TokenTable, tokens: list[int]) -> bool:
+    return any(tab.dep[i] in NOMINAL_SUBJECTS for i in tokens)
+
+
 def _edge_features(tokens: list[int], tab: TokenTable) -> list[tuple[str, float]]:
-    """How much the tagger believes the variant's first and last words, and the words just outside."""
+    """How much the tagger believes the variant's first and last words, and the words
+    just outside them."""
     words, breaks, belief = tab.word, tab.line_break, tab.belief
     inside = [belief[i] for i in tokens if words[i]]
     if not inside:
@@ -394,7 +402,7 @@ def _edge_features(tokens: list[int], tab: TokenTable) -> list[tuple[str, float]
         ("edge_last", belief[last]),
         ("edge_after", outside_after),
         ("edge_contrast", contrast),
-        ("edge_contrast=" + _belief(max(0.0, contrast)), 1.0),
+        ("edge_contrast=" + bucket(max(0.0, contrast)), 1.0),
         ("tag_mean", sum(inside) / len(inside)),
         ("tag_min", min(inside)),
     ]
@@ -406,7 +414,9 @@ def _attachment_features(
     """Where the words a variant adds or removes hang in the parse: on the content kept,
     on the cue, on the speaker, or outside the claim."""
     cue = set(draft.cue_tokens) | {draft.cue_head}
-    speaker = set(range(draft.speaker.start, draft.speaker.end)) if draft.speaker is not None else set()
+    speaker = set()
+    if draft.speaker is not None:
+        speaker = set(range(draft.speaker.start, draft.speaker.end))
 
     def place(i: int) -> str:
         if i in cue:
@@ -455,7 +465,7 @@ class BoundaryModel:
             return draft.content
         tab = table or TokenTable.of(doc, probs, index.masks)
         variants = content_variants(doc, draft, index, probs, tab)
-        rules = variants.get(RULES, sorted(draft.content))
+        rules = variants[RULES]
         view = _rules_view(tab, draft, rules, index)
         best_name, best = RULES, -math.inf
         rules_score = self.score(
@@ -464,7 +474,8 @@ class BoundaryModel:
         for name, tokens in variants.items():
             if name == RULES:
                 continue
-            value = self.score(variant_features(doc, draft, name, tokens, rules, index, probs, tab, view))
+            features = variant_features(doc, draft, name, tokens, rules, index, probs, tab, view)
+            value = self.score(features)
             if value > best:
                 best_name, best = name, value
         if best_name != RULES and best > rules_score + self.margin:

@@ -16,6 +16,8 @@ from spacy.attrs import IS_ALPHA, IS_SPACE, LIKE_NUM
 from spacy.tokens import Doc, Span, Token
 
 SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+#: Subjects that are noun phrases (a speaker can be one; a clause cannot).
+NOMINAL_SUBJECTS = ("nsubj", "nsubjpass")
 #: Prefix of the slots of reporting nouns ("his warning that ..."): "noun:that", "noun:prep:of".
 NOUN_SLOT = "noun:"
 # Relations through which a verb without a subject borrows its governor's:

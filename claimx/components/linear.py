@@ -20,6 +20,11 @@ def weighted_sum(weights: Mapping[str, float], bias: float, features: Features) 
     return bias + sum(weights.get(name, 0.0) * value for name, value in features)
 
 
+def bucket(p: float) -> str:
+    """A probability's fifth ("0" to "4"), for features that cross it with others."""
+    return str(min(4, int(p * 5)))
+
+
 def encode(
     weights: Mapping[str, float], bias: float, meta: Mapping[str, object], **settings: Any
 ) -> dict[str, Any]:

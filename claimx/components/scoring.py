@@ -22,8 +22,8 @@ from spacy.util import registry
 
 from ..assets import models_dir
 from .content_tagger import CONTENT, END, START
-from .frames import token_masks
-from .linear import Features, decode, encode, read_model, weighted_sum
+from .frames import NOMINAL_SUBJECTS, token_masks
+from .linear import Features, bucket, decode, encode, read_model, weighted_sum
 
 if TYPE_CHECKING:  # pragma: no cover
     from .attribution import Draft
@@ -102,14 +102,14 @@ def candidate_features(
         ("lemma|quote=" + lemma + "|" + str("+q" in draft.slot), 1.0),
 
         ("order=" + _order(draft), 1.0),
-        ("clause=" + str(any(doc[i].dep_ in ("nsubj", "nsubjpass") for i in draft.content)), 1.0),
+        ("clause=" + str(any(doc[i].dep_ in NOMINAL_SUBJECTS for i in draft.content)), 1.0),
         ("first_para=" + str(doc[draft.cue_head].sent.start == 0), 1.0),
         ("spk_len=" + _length_bucket(len(draft.speaker) if draft.speaker is not None else 0), 1.0),
     ]
     if speaker_precision is not None:
         feats += [
             ("spk_noun", _logit(speaker_precision)),
-            ("spk_noun=" + _bucket(speaker_precision), 1.0),
+            ("spk_noun=" + bucket(speaker_precision), 1.0),
         ]
     noun = _reporting_object(doc, draft)
     if noun:
@@ -137,12 +137,8 @@ def _edge_features(beliefs: numpy.ndarray, content_words: numpy.ndarray) -> list
         ("tag_end", end),
         ("tag_start_within", start_within),
         ("tag_end_within", end_within),
-        ("tag_edges=" + _bucket(min(start, end)), 1.0),
+        ("tag_edges=" + bucket(min(start, end)), 1.0),
     ]
-
-
-def _bucket(p: float) -> str:
-    return str(min(4, int(p * 5)))
 
 
 def _tagger_features(
@@ -174,9 +170,9 @@ def _tagger_features(
         ("tag_share", share),
         ("tag_beyond", beyond),
         ("tag_cue", float(probs[draft.cue_head])),
-        ("tag_in=" + _bucket(belief), 1.0),
-        ("tag_beyond=" + _bucket(beyond), 1.0),
-        ("slot|tag_in=" + base + "|" + _bucket(belief), 1.0),
+        ("tag_in=" + bucket(belief), 1.0),
+        ("tag_beyond=" + bucket(beyond), 1.0),
+        ("slot|tag_in=" + base + "|" + bucket(belief), 1.0),
     ]
 
 
